@@ -1,0 +1,72 @@
+# Two entry points (see README): `make demo` and `make test`. Everything else is
+# what they need on a fresh machine: a pinned virtual environment, Chromium for the
+# browser tests, migrations, message catalogues and demo data.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# CI's machine has PostgreSQL on loopback with trust auth; any other server can be
+# given through DATABASE_URL.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test setup lint typecheck pytest pytest-postgres bench chromium messages clean
+
+demo: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	@echo
+	@echo "Integra runs on http://127.0.0.1:8000"
+	@echo "Demo logins (password: demo): coordinator police social fire mayor clerk analyst admin, and 'malmedy' of a second municipality"
+	@echo
+	@# The worker runs beside the web server; Ctrl-C stops both.
+	trap 'kill 0' EXIT; $(MANAGE) qcluster & $(MANAGE) runserver 127.0.0.1:8000
+
+test: setup chromium lint typecheck pytest pytest-postgres
+
+setup: $(VENV)/.synced messages
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+messages: $(VENV)/.synced
+	$(MANAGE) compilemessages --ignore '.venv/*' --ignore '.tools/*' -v 0
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }; }
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy .
+
+pytest: setup
+	$(VENV)/bin/pytest
+
+# Runs the whole suite again on PostgreSQL when DATABASE_URL is set or a server
+# answers on 127.0.0.1:5432.
+pytest-postgres: setup
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then url="$(PG_URL)"; fi; \
+	if [ -n "$$url" ]; then echo "== again on PostgreSQL ($$url)"; DATABASE_URL="$$url" $(VENV)/bin/pytest; \
+	else echo "== no PostgreSQL reachable: suite ran on SQLite only"; fi
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var

@@ -1,0 +1,65 @@
+"""A small benchmark harness: each benchmark is measured against a floor measured in the
+same run, on the same machine, so the ratio means something on a shared, noisy host.
+
+Output, one line per benchmark::
+
+    BENCH <name> ratio=<ours/floor> ours=<seconds> floor=<seconds> [key=value ...]
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def setup_django() -> None:
+    """A throw-away data directory (SQLite database, media) with the schema migrated."""
+    os.environ.setdefault("INTEGRA_DATA_DIR", tempfile.mkdtemp(prefix="integra-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from django.conf import settings
+
+    # As in production: no per-query logging (CaptureQueriesContext still counts).
+    settings.DEBUG = False
+
+
+def best_of(function: Callable[[], Any], *, repeat: int = 5) -> float:
+    """The fastest of ``repeat`` runs: the least disturbed by the rest of the machine."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - start)
+    return min(timings)
+
+
+def count_queries(function: Callable[[], Any]) -> int:
+    """How many SQL statements ``function`` runs (robust to the per-request query-log
+    reset that defeats CaptureQueriesContext around test-client requests)."""
+    from django.db import connection
+
+    statements = 0
+
+    def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        function()
+    return statements
+
+
+def report(name: str, *, ours: float, floor: float, **extra: Any) -> str:
+    fields = " ".join(f"{key}={value}" for key, value in extra.items())
+    line = f"BENCH {name} ratio={ours / floor:.2f} ours={ours:.6f} floor={floor:.6f} {fields}"
+    print(line.rstrip(), flush=True)
+    return line

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from partners import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("partners/", views.partner_list, name="partner-list"),
+    path("partners/people/", views.people_list, name="people-list"),
+    path("partners/competencies/", views.competency_matrix, name="competency-matrix"),
+    path("partners/competencies/toggle/", views.competency_toggle, name="competency-toggle"),
+    path("partners/protocols/", views.protocol_list, name="protocol-list"),
+    path("partners/<uuid:code>/", views.partner_detail, name="partner-detail"),
+]
