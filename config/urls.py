@@ -16,4 +16,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
+    path("gis/", include("gis.urls")),
 ]

@@ -66,32 +66,12 @@ def make_partner(
 
 
 def build_cast() -> Cast:
+    seed_catalogues()
     city_a = Municipality.objects.create(code="23027", name="Halle", language="nl", country="BE")
     city_b = Municipality.objects.create(code="63049", name="Malmedy", language="fr", country="BE")
-    public_order = Competency.objects.create(
-        code="police-public-order",
-        domain="police",
-        title_nl="Openbare orde",
-        title_fr="Ordre public",
-        title_en="Public order",
-        legal_basis="WPA art. 14",
-    )
-    undeclared = Competency.objects.create(
-        code="undeclared-work",
-        domain="social",
-        title_nl="Zwartwerk",
-        title_fr="Travail au noir",
-        title_en="Undeclared work",
-        legal_basis="Soc. Sw. art. 23",
-    )
-    Competency.objects.create(
-        code="fire-safety",
-        domain="fire",
-        title_nl="Brandveiligheid",
-        title_fr="Sécurité incendie",
-        title_en="Fire safety",
-        legal_basis="Wet 15.5.2007",
-    )
+    # The competency catalogue is seeded by a migration.
+    public_order = Competency.objects.get(code="police-public-order")
+    undeclared = Competency.objects.get(code="undeclared-work")
     city = make_partner("city-a", "City A", "local", city_a, official=False)
     police = make_partner("police-a", "Police", "local", city_a, competencies=(public_order,))
     social = make_partner(
@@ -120,3 +100,15 @@ def build_cast() -> Cast:
         analyst=make_user("analyst", city, [Role.ANALYST], city_a),
         outsider=make_user("outsider", city_b_partner, [Role.COORDINATOR], city_b),
     )
+
+
+def seed_catalogues() -> None:
+    """The seeded catalogues (competencies, sectors, indicators) come with migrations,
+    but a transactional test's flush removes them: restore them before building."""
+    from gis.catalogue import seed_sectors_and_indicators
+    from gis.models import Indicator, Sector
+    from partners.catalogue import seed_competencies
+
+    if not Indicator.objects.exists():
+        seed_competencies(Competency)
+        seed_sectors_and_indicators(Sector, Indicator, Competency)

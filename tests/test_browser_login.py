@@ -41,7 +41,7 @@ def test_matrix_toggle_saves_through_htmx_without_reload(
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     page.goto(live_server.url + reverse("competency-matrix"))
-    checkbox = page.get_by_label("Police mag Brandveiligheid controleren")
+    checkbox = page.get_by_label("Police mag Brandveiligheid en evacuatie controleren")
     assert not checkbox.is_checked()
     with page.expect_response(lambda response: "toggle" in response.url) as answer:
         checkbox.check()

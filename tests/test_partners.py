@@ -99,11 +99,11 @@ class CompetencyTitleTests(CastTestCase):
 
         competency = Competency.objects.get(code="fire-safety")
         with translation.override("fr"):
-            self.assertEqual(competency.title, "Sécurité incendie")
+            self.assertEqual(competency.title, "Sécurité incendie et évacuation")
         with translation.override("en"):
-            self.assertEqual(competency.title, "Fire safety")
+            self.assertEqual(competency.title, "Fire safety and evacuation")
         with translation.override("nl"):
-            self.assertEqual(competency.title, "Brandveiligheid")
+            self.assertEqual(competency.title, "Brandveiligheid en evacuatie")
 
 
 class PartnerPagesTests(CastTestCase):

@@ -1,0 +1,356 @@
+"""Where things are: the premises register, zones, sectors, the indicator catalogue,
+signals and the log of layer imports.
+
+Positions are stored in WGS84 (``lon``/``lat``) beside the source coordinates and CRS
+they came in, so nothing is lost in translation and no GDAL/GEOS install is needed;
+footprints and zone outlines are GeoJSON geometries in WGS84.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Competency, Municipality
+
+# The risk score from which a premises counts as flagged: by construction more than
+# one fresh indicator is needed, because one indicator is never conclusive.
+FLAG_THRESHOLD = 3.0
+
+
+class TranslatedTitle(models.Model):
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The title in the active interface language (Dutch when unknown)."""
+        language = (get_language() or "nl")[:2]
+        return getattr(self, f"title_{language}", None) or self.title_nl
+
+
+class Sector(TranslatedTitle):
+    """An economic sector (car wash, massage parlour, night shop…), as data.
+
+    ``aliases`` are the lower-case words a GIS layer may use for it (``pub`` for a bar,
+    ``carwash`` for a car wash); an import matches a layer's value against the code and
+    the aliases.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class Indicator(TranslatedTitle):
+    """A catalogue entry: something that, with others, points to exploitation or
+    undermining crime (from the CONFINE barrier models)."""
+
+    class Category(models.TextChoices):
+        HOUSING = "housing", _("Housing")
+        RESIDENCE = "residence", _("Residence")
+        CORPORATE = "corporate", _("Corporate")
+        LABOUR = "labour", _("Labour")
+        FISCAL = "fiscal", _("Fiscal")
+        FINANCIAL = "financial", _("Financial")
+        DEPENDENCE = "dependence", _("Dependence")
+        NUISANCE = "nuisance", _("Nuisance")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    sectors = models.ManyToManyField(
+        Sector,
+        related_name="indicators",
+        blank=True,
+        verbose_name=_("sectors"),
+        help_text=_("Empty: relevant in every sector."),
+    )
+    information_source = models.CharField(_("typical information source"), max_length=200)
+    actionable_by = models.ForeignKey(
+        Competency,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("competency that can act on it"),
+    )
+    weight = models.FloatField(
+        _("weight"),
+        default=1.0,
+        help_text=_("What a fresh report of this indicator adds to the risk score."),
+    )
+
+    class Meta:
+        ordering = ["category", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            # One indicator alone must never flag a premises.
+            models.CheckConstraint(
+                condition=Q(weight__gt=0) & Q(weight__lt=FLAG_THRESHOLD),
+                name="indicator_weight_below_flag_threshold",
+            )
+        ]
+
+
+class PremisesQuerySet(models.QuerySet["Premises"]):
+    def flagged(self) -> PremisesQuerySet:
+        return self.filter(Q(flagged_manually=True) | Q(risk_score__gte=FLAG_THRESHOLD))
+
+    def in_bbox(self, west: float, south: float, east: float, north: float) -> PremisesQuerySet:
+        return self.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
+
+
+class Premises(models.Model):
+    """One inspectable place: a shop, a house, a car wash, a plot of land."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="premises"
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        help_text=_("The id in the city's GIS layer; a re-import updates by it."),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="premises",
+        verbose_name=_("sector"),
+    )
+    lon = models.FloatField(_("longitude (WGS84)"))
+    lat = models.FloatField(_("latitude (WGS84)"))
+    source_x = models.FloatField(_("source x"))
+    source_y = models.FloatField(_("source y"))
+    source_crs = models.CharField(_("source CRS"), max_length=40)
+    footprint = models.JSONField(
+        _("footprint (GeoJSON, WGS84)"),
+        null=True,
+        blank=True,
+        help_text=_("For premises imported from polygons; the marker is its representative point."),
+    )
+    parcel_key = models.CharField(_("parcel key (CAPAKEY)"), max_length=17, blank=True)
+    address_register_id = models.CharField(_("address register id"), max_length=60, blank=True)
+    address_register_version = models.CharField(
+        _("address register version"), max_length=40, blank=True
+    )
+    bag_id = models.CharField(_("BAG id"), max_length=16, blank=True)
+    enterprise_number = models.CharField(_("operator enterprise number"), max_length=12, blank=True)
+    operator_name = models.CharField(_("operator"), max_length=200, blank=True)
+    flagged_manually = models.BooleanField(
+        _("flagged by the administrative-approach team"), default=False
+    )
+    risk_score = models.FloatField(
+        _("risk score"), default=0.0, help_text=_("Kept up to date from the signals.")
+    )
+    last_inspected_on = models.DateField(_("last inspected on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PremisesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["address", "name"]
+        verbose_name = _("premises")
+        verbose_name_plural = _("premises")
+        constraints = [
+            # Re-importing a layer updates by external id: never two rows for one id.
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"], name="premises_unique_external_id"
+            )
+        ]
+        indexes = [
+            # The map's risk filter and the risk list, per municipality.
+            models.Index(fields=["municipality", "risk_score"], name="premises_risk_idx"),
+            # Map viewport queries (bounding box).
+            models.Index(fields=["municipality", "lon", "lat"], name="premises_position_idx"),
+            # Permit-desk lookups by identifier.
+            models.Index(fields=["parcel_key"], name="premises_parcel_idx"),
+            models.Index(fields=["enterprise_number"], name="premises_enterprise_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.address or self.external_id
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.flagged_manually or self.risk_score >= FLAG_THRESHOLD
+
+    def label(self) -> str:
+        return " – ".join(part for part in (self.name, self.address) if part) or self.external_id
+
+
+class Zone(models.Model):
+    """A named polygon: a neighbourhood, a police zone, a shopping area."""
+
+    class Kind(models.TextChoices):
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+        POLICE_ZONE = "police_zone", _("Police zone")
+        SHOPPING_AREA = "shopping_area", _("Shopping area")
+        MUNICIPALITY = "municipality", _("Municipality")
+        OTHER = "other", _("Other")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="zones")
+    external_id = models.CharField(_("external id"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(_("name"), max_length=200)
+    geometry = models.JSONField(_("outline (GeoJSON, WGS84)"))
+    # The bounding box pre-filters premises before the exact point-in-polygon test.
+    west = models.FloatField()
+    south = models.FloatField()
+    east = models.FloatField()
+    north = models.FloatField()
+    source_crs = models.CharField(_("source CRS"), max_length=40)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"], name="zone_unique_external_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Signal(models.Model):
+    """A report about a premises that attaches one or more indicators to it."""
+
+    class Source(models.TextChoices):
+        NEIGHBOUR = "neighbour", _("Neighbour")
+        ANONYMOUS_LETTER = "anonymous_letter", _("Anonymous letter")
+        INTERNAL_SERVICE = "internal_service", _("Internal service")
+        POLICE_REPORT = "police_report", _("Police report")
+        FOREIGN_REPORT = "foreign_report", _("Foreign report")
+        HOTLINE = "hotline", _("Hotline")
+        PERMIT_DESK = "permit_desk", _("Permit desk")
+        EARLIER_INSPECTION = "earlier_inspection", _("Earlier inspection")
+
+    class Confidentiality(models.TextChoices):
+        """Who beyond the recording partner may read the signal's text."""
+
+        SHARED = "shared", _("Shareable with the action partners")
+        CITY = "city", _("Usable by the city")
+        INTERNAL = "internal", _("Internal to the recording partner")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    premises = models.ForeignKey(Premises, on_delete=models.CASCADE, related_name="signals")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    received_on = models.DateField(_("received on"))
+    description = models.TextField(_("description"), blank=True)
+    indicators = models.ManyToManyField(
+        Indicator, related_name="signals", verbose_name=_("indicators")
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=10,
+        choices=Confidentiality.choices,
+        default=Confidentiality.CITY,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by_partner = models.ForeignKey(
+        "partners.Partner", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-recorded_at"]
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.received_on:%Y-%m-%d}"
+
+
+class ImportRun(models.Model):
+    """One import of a GIS layer, from the command line or the web page: who, which file,
+    what it counted and which problems it found. Refused imports are logged too."""
+
+    class Kind(models.TextChoices):
+        PREMISES = "premises", _("Premises")
+        ZONES = "zones", _("Zones")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PREMISES)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=500, blank=True)
+    layer = models.CharField(_("layer"), max_length=200, blank=True)
+    crs = models.CharField(_("CRS"), max_length=40, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    dry_run = models.BooleanField(default=False)
+    skip_invalid = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("layer import")
+        verbose_name_plural = _("layer imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def summary(self) -> str:
+        """The one summary line the command ends with."""
+        line = (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, skipped {self.skipped}"
+        )
+        reasons: dict[str, int] = {}
+        for error in self.errors:
+            reason = error.get("reason", "") if isinstance(error, dict) else str(error)
+            reasons[reason] = reasons.get(reason, 0) + 1
+        if self.skipped and reasons:
+            line += " (" + ", ".join(f"{count} {reason}" for reason, count in reasons.items()) + ")"
+        return line
+
+    def as_progress(self) -> dict[str, Any]:
+        return {"status": self.status, "progress": self.progress, "summary": self.summary()}
