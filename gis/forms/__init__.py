@@ -1,0 +1,1 @@
+"""Forms of the premises-register pages, one module per feature."""

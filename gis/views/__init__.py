@@ -1,0 +1,1 @@
+"""The premises-register pages, one module per feature."""
