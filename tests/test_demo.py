@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import TestCase
 
+from gis.models import Premises, Signal, Zone
 from partners.models import Competency, Municipality, Partner, Person, SharingProtocol
 
 DEMO_USERS = ["coordinator", "police", "social", "fire", "mayor", "clerk", "analyst", "admin"]
@@ -23,6 +24,9 @@ def snapshot() -> dict[str, list[tuple]]:
         Person,
         SharingProtocol,
         User,
+        Premises,
+        Signal,
+        Zone,
     ]
     state = {model.__name__: sorted(model.objects.values_list()) for model in tables}
     state["partner_competencies"] = sorted(
@@ -81,3 +85,29 @@ class LoadDemoTests(TestCase):
         police = Partner.objects.get(slug="pz-zennevallei")
         self.assertFalse(SharingProtocol.objects.covering(tax, halle).exists())
         self.assertTrue(SharingProtocol.objects.covering(police, halle).in_force().exists())
+
+
+class DemoRegisterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("load_demo", verbosity=0)
+
+    def test_a_few_thousand_premises_on_real_streets_in_lambert_72(self) -> None:
+        premises = Premises.objects.filter(municipality__code="23027")
+        self.assertGreater(premises.count(), 3000)
+        self.assertTrue(premises.filter(address__startswith="Bergensesteenweg").exists())
+        self.assertFalse(premises.filter(address__contains="nan").exists())
+        sample = premises.get(name="Splash Handcarwash")
+        self.assertEqual(sample.source_crs, "EPSG:31370")
+        self.assertAlmostEqual(sample.lat, 50.72, delta=0.05)
+        self.assertAlmostEqual(sample.lon, 4.22, delta=0.05)
+
+    def test_a_few_premises_are_flagged_by_accumulated_signals(self) -> None:
+        flagged = Premises.objects.flagged()
+        self.assertTrue(3 <= flagged.count() <= 10, flagged.count())
+        car_wash = flagged.get(name="Splash Handcarwash")
+        self.assertGreaterEqual(car_wash.signals.count(), 2)
+
+    def test_zones_of_the_city(self) -> None:
+        kinds = set(Zone.objects.values_list("kind", flat=True))
+        self.assertEqual(kinds, {"municipality", "police_zone", "shopping_area"})

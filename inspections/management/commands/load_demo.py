@@ -2,16 +2,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from gis import demo as gis_demo
 from partners import demo as partners_demo
+from partners.models import Municipality
 
 
 class Command(BaseCommand):
     help = (
-        "Build the demo city (Halle) with its partners, competencies, sharing protocol and "
-        "demo users (password 'demo'), plus a second municipality (Malmedy). Idempotent: "
-        "a second run changes nothing."
+        "Build the demo city (Halle) with its partners, sharing protocol and demo users "
+        "(password 'demo'), its premises register from real address points with signals and "
+        "zones, plus a second municipality (Malmedy). Idempotent: a second run changes nothing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         partners_demo.load()
+        halle = Municipality.objects.get(code=partners_demo.HALLE)
+        gis_demo.load(halle)
         self.stdout.write(self.style.SUCCESS("Demo city Halle is ready."))
