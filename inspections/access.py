@@ -1,0 +1,118 @@
+"""Who may see what of inspections/. Every view, fragment, API answer, PDF and export
+of an action day, visit, finding or report starts here.
+
+Operational secrecy: which premises an action day targets is known only to the
+municipality's coordinators until the day is released; from then on also to its
+participants (members of its teams and people of its participating partners). The
+mayor's office and analysts see a day once it is closed. The permit desk never does,
+nor does anyone of another municipality.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from inspections.models import ActionDay, Visit
+from partners import audit
+from partners.access import visible_municipalities
+from partners.models import AuditEntry, Municipality, Role, person_of
+
+PARTICIPANT_STATUSES = (
+    ActionDay.Status.RELEASED,
+    ActionDay.Status.IN_PROGRESS,
+    ActionDay.Status.CLOSED,
+    ActionDay.Status.REPORTED,
+)
+AFTERMATH_STATUSES = (ActionDay.Status.CLOSED, ActionDay.Status.REPORTED)
+
+
+def coordinated_municipalities(user: Any) -> QuerySet[Municipality]:
+    """Municipalities where the user plans action days (coordinators and admins)."""
+    person = person_of(user)
+    if person is None or not person.has_role(Role.COORDINATOR, Role.ADMIN):
+        return Municipality.objects.none()
+    return visible_municipalities(user)
+
+
+def visible_action_days(user: Any) -> QuerySet[ActionDay]:
+    person = person_of(user)
+    if person is None:
+        return ActionDay.objects.none()
+    municipalities = visible_municipalities(user)
+    rule = Q(municipality__in=coordinated_municipalities(user))
+    rule |= Q(status__in=PARTICIPANT_STATUSES) & (
+        Q(teams__members=user) | Q(teams__lead=user) | Q(partners=person.partner_id)
+    )
+    if person.has_role(Role.MAYORS_OFFICE, Role.ANALYST):
+        rule |= Q(status__in=AFTERMATH_STATUSES)
+    if person.has_role(Role.PERMIT_DESK) and not person.has_role(
+        Role.COORDINATOR, Role.ADMIN, Role.INSPECTOR, Role.TEAM_LEAD
+    ):
+        return ActionDay.objects.none()
+    matching = ActionDay.objects.filter(rule, municipality__in=municipalities)
+    return ActionDay.objects.filter(pk__in=matching.values("pk"))
+
+
+def plannable_action_days(user: Any) -> QuerySet[ActionDay]:
+    """Action days the user may change the plan of: their municipality's coordinators."""
+    return ActionDay.objects.filter(municipality__in=coordinated_municipalities(user))
+
+
+def visible_visits(user: Any) -> QuerySet[Visit]:
+    return Visit.objects.filter(action_day__in=visible_action_days(user))
+
+
+def team_visits(user: Any) -> QuerySet[Visit]:
+    """Visits of the teams the user is a member or lead of, on released days."""
+    return Visit.objects.filter(
+        Q(team__members=user) | Q(team__lead=user),
+        action_day__status__in=PARTICIPANT_STATUSES,
+        action_day__municipality__in=visible_municipalities(user),
+    ).distinct()
+
+
+def audit_if_not_yet_held(user: Any, action_day: ActionDay, **detail: Any) -> None:
+    """Every view of an action day that has not yet been held is audited."""
+    not_yet_held = (
+        action_day.status
+        in (
+            ActionDay.Status.DRAFT,
+            ActionDay.Status.PLANNED,
+            ActionDay.Status.RELEASED,
+        )
+        or action_day.date > timezone.localdate()
+    )
+    if not_yet_held:
+        audit.record(user, AuditEntry.Action.READ, action_day, **detail)
+
+
+def get_action_day_for_user(
+    request: HttpRequest, code: Any, *, plannable: bool = False
+) -> ActionDay:
+    """The action day with this code if the user may see it (or plan it), else 404.
+
+    A 404 rather than a 403: whether a secret action day exists is itself secret."""
+    queryset = (
+        plannable_action_days(request.user) if plannable else visible_action_days(request.user)
+    )
+    try:
+        action_day = queryset.select_related("municipality", "zone", "lead_partner").get(code=code)
+    except (ActionDay.DoesNotExist, ValueError) as error:
+        raise Http404("No such action day") from error
+    audit_if_not_yet_held(request.user, action_day, path=request.path)
+    return action_day
+
+
+def get_visit_for_user(request: HttpRequest, code: Any) -> Visit:
+    try:
+        return (
+            visible_visits(request.user)
+            .select_related("action_day", "premises", "team")
+            .get(code=code)
+        )
+    except (Visit.DoesNotExist, ValueError) as error:
+        raise Http404("No such visit") from error
