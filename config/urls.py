@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     path("gis/", include("gis.urls")),
+    path("inspections/", include("inspections.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Forms of the inspections pages, one module per feature."""

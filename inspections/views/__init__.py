@@ -1,0 +1,1 @@
+"""The inspections pages, one module per feature."""
