@@ -298,6 +298,7 @@ class ImportRun(models.Model):
         ZONES = "zones", _("Zones")
 
     class Status(models.TextChoices):
+        PREVIEW = "preview", _("Uploaded, not started")
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
@@ -327,6 +328,9 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # Every problem counted by reason; ``errors`` keeps only the first ones in detail.
+    reasons = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -339,17 +343,24 @@ class ImportRun(models.Model):
         return f"{self.filename} ({self.get_status_display()})"
 
     def summary(self) -> str:
-        """The one summary line the command ends with."""
+        """The one summary line the command ends with: counts and the reasons for skipped
+        rows, or why the layer was refused."""
+        if self.status == self.Status.REFUSED:
+            first_line = (self.message.splitlines() or [""])[0]
+            return str(_("refused, nothing imported: %s")) % first_line
         line = (
             f"created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}, skipped {self.skipped}"
         )
-        reasons: dict[str, int] = {}
-        for error in self.errors:
-            reason = error.get("reason", "") if isinstance(error, dict) else str(error)
-            reasons[reason] = reasons.get(reason, 0) + 1
+        reasons: dict[str, int] = dict(self.reasons)
+        if not reasons:
+            for error in self.errors:
+                reason = error.get("reason", "") if isinstance(error, dict) else str(error)
+                reasons[reason] = reasons.get(reason, 0) + 1
         if self.skipped and reasons:
             line += " (" + ", ".join(f"{count} {reason}" for reason, count in reasons.items()) + ")"
+        if self.dry_run:
+            line = str(_("dry run, nothing written: ")) + line
         return line
 
     def as_progress(self) -> dict[str, Any]:

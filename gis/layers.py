@@ -1,0 +1,583 @@
+"""Reading a city's GIS layer, whatever it came as: GeoPackage, Shapefile (loose or zipped),
+GeoJSON, or CSV with coordinate columns.
+
+Rules:
+
+* A file that cannot be read as a whole raises :class:`LayerError` with a message fit for
+  the user (empty file, absurd archive, shapefile without its .dbf, GeoJSON that is not
+  JSON, CSV without coordinate columns, no CRS, unknown layer…).
+* Problems of single rows (text that cannot be decoded, coordinates that are not numbers)
+  are kept in :attr:`Layer.problems` for the importer to report; rows count from 1 in the
+  order of the file, the header of a CSV not counted.
+* The CRS comes from the file; ``crs`` is used only when the file has none, and a ``crs``
+  that contradicts the file's is refused rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+from django.utils.translation import gettext as _
+
+# An archive may hold a large layer, never gigabytes; a ratio this high is a zip bomb.
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ARCHIVE_MEMBERS = 1000
+
+VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+SUFFIXES = (*VECTOR_SUFFIXES, *CSV_SUFFIXES, ".zip")
+
+# Coordinate column pairs of a CSV, most specific first; lon/lat pairs imply WGS84.
+XY_COLUMNS = [
+    ("x", "y"),
+    ("x_coord", "y_coord"),
+    ("xcoord", "ycoord"),
+    ("easting", "northing"),
+    ("x_lambert", "y_lambert"),
+    ("rd_x", "rd_y"),
+]
+LONLAT_COLUMNS = [("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"), ("long", "lat")]
+UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+class LayerError(Exception):
+    """The file cannot be imported as a whole; the message says why, for the user."""
+
+
+@dataclass
+class Layer:
+    name: str
+    crs: str
+    table: pd.DataFrame
+    geometry: np.ndarray
+    encoding: str = ""
+    problems: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> list[str]:
+        return [str(column) for column in self.table.columns]
+
+    def __len__(self) -> int:
+        return len(self.geometry)
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise LayerError(_("The file %(name)s does not exist.") % {"name": path.name})
+    if path.stat().st_size == 0:
+        raise LayerError(_("The file %(name)s is empty (0 bytes).") % {"name": path.name})
+    if path.suffix.lower() not in SUFFIXES:
+        raise LayerError(
+            _("%(name)s is not a layer Integra can read.") % {"name": path.name}
+            + " "
+            + _("Use a GeoPackage, a Shapefile, GeoJSON or CSV.")
+        )
+
+
+def unpack(path: Path, workdir: Path) -> Path:
+    """The file to read: ``path`` itself, or the one layer inside a zip archive, extracted
+    into ``workdir`` after its sizes were checked."""
+    check_file(path)
+    if path.suffix.lower() != ".zip":
+        return path
+    members = safe_members(path)
+    target = workdir / "unpacked"
+    target.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            name = PurePosixPath(member.filename).name
+            with archive.open(member) as source, (target / name).open("wb") as sink:
+                sink.write(source.read(member.file_size + 1)[: member.file_size])
+    candidates = sorted(
+        p for p in target.iterdir() if p.suffix.lower() in VECTOR_SUFFIXES + CSV_SUFFIXES
+    )
+    if not candidates:
+        raise LayerError(_("The archive %(name)s holds no layer.") % {"name": path.name})
+    shapefiles = [p for p in candidates if p.suffix.lower() == ".shp"]
+    chosen = shapefiles or candidates
+    if len(chosen) > 1:
+        names = ", ".join(p.name for p in chosen)
+        raise LayerError(
+            _("The archive %(name)s holds several layers (%(names)s): upload one at a time.")
+            % {"name": path.name, "names": names}
+        )
+    return chosen[0]
+
+
+def safe_members(path: Path) -> list[zipfile.ZipInfo]:
+    """The archive's files, refused as a whole when its sizes are absurd (checked from the
+    directory, before anything is extracted)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as error:
+        raise LayerError(_("%(name)s is not a valid zip archive.") % {"name": path.name}) from error
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    total = sum(info.file_size for info in members)
+    if len(members) > MAX_ARCHIVE_MEMBERS or total > MAX_UNCOMPRESSED_BYTES:
+        raise LayerError(
+            _("The archive %(name)s would unpack to %(size)d MB in %(count)d files: refused.")
+            % {"name": path.name, "size": total // 2**20, "count": len(members)}
+        )
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 2**20 and ratio > MAX_COMPRESSION_RATIO:
+            raise LayerError(
+                _(
+                    "The archive %(name)s is refused: %(member)s is compressed %(ratio)d times, "
+                    "which no real layer is."
+                )
+                % {"name": path.name, "member": info.filename, "ratio": ratio}
+            )
+    return members
+
+
+def list_layers(path: Path) -> list[str]:
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return [path.stem]
+    check_sidecars(path)
+    try:
+        return [str(name) for name, _geometry_type in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError as error:
+        raise unreadable(path, error) from error
+
+
+def check_sidecars(path: Path) -> None:
+    if path.suffix.lower() != ".shp":
+        return
+    present = {p.suffix.lower() for p in path.parent.glob(path.stem + ".*")}
+    for needed in (".dbf", ".shx"):
+        if needed not in present:
+            raise LayerError(
+                _(
+                    "The shapefile %(name)s comes without its %(sidecar)s file: upload the .shp "
+                    "with its .dbf, .shx and .prj (for instance zipped together)."
+                )
+                % {"name": path.name, "sidecar": needed}
+            )
+
+
+def unreadable(path: Path, error: Exception) -> LayerError:
+    if path.suffix.lower() in (".geojson", ".json"):
+        try:
+            json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError) as json_error:
+            return LayerError(
+                _("%(name)s is not valid JSON: %(error)s")
+                % {"name": path.name, "error": json_error}
+            )
+    return LayerError(
+        _("%(name)s could not be read as a layer: %(error)s") % {"name": path.name, "error": error}
+    )
+
+
+def choose_layer(path: Path, layer: str | None) -> str:
+    names = list_layers(path)
+    if layer:
+        if layer not in names:
+            raise LayerError(
+                _("%(name)s has no layer “%(layer)s”; its layers are: %(names)s.")
+                % {"name": path.name, "layer": layer, "names": ", ".join(names)}
+            )
+        return layer
+    if len(names) > 1:
+        raise LayerError(
+            _("%(name)s holds several layers; choose one with the layer option: %(names)s.")
+            % {"name": path.name, "names": ", ".join(names)}
+        )
+    if not names:
+        raise LayerError(_("%(name)s holds no layer.") % {"name": path.name})
+    return names[0]
+
+
+def resolve_crs(found: object, given: str | None) -> str:
+    """The layer's CRS as ``EPSG:n`` (or PROJ text when it has no EPSG code)."""
+    if not found and not given:
+        raise LayerError(
+            _(
+                "The layer does not say which coordinate reference system it uses; give it "
+                "(for example EPSG:31370 for Belgian Lambert 72, EPSG:28992 for RD New)."
+            )
+        )
+    try:
+        crs = pyproj.CRS.from_user_input(found or given)
+        if found and given and not crs.equals(pyproj.CRS.from_user_input(given), True):
+            raise LayerError(
+                _("The layer says its CRS is %(found)s, not %(given)s: leave the CRS out.")
+                % {"found": crs_name(crs), "given": given}
+            )
+    except pyproj.exceptions.CRSError as error:
+        raise LayerError(_("Unknown coordinate reference system “%s”.") % given) from error
+    return crs_name(crs)
+
+
+def crs_name(crs: pyproj.CRS) -> str:
+    epsg = crs.to_epsg(min_confidence=70)
+    return f"EPSG:{epsg}" if epsg else crs.to_string()[:40]
+
+
+@functools.lru_cache(maxsize=16)
+def to_wgs84(crs: str) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+
+def read_layer(
+    path: Path,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+    where: str | None = None,
+    max_rows: int | None = None,
+    encoding: str | None = None,
+) -> Layer:
+    """Read ``path`` (already unpacked) into a :class:`Layer`."""
+    check_file(path)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return read_csv(path, crs=crs, max_rows=max_rows, encoding=encoding)
+    name = choose_layer(path, layer)
+    try:
+        frame = pyogrio.read_dataframe(
+            path, layer=name, where=where or None, max_features=max_rows, encoding=encoding
+        )
+    except pyogrio.errors.DataSourceError as error:
+        raise unreadable(path, error) from error
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as error:
+        raise LayerError(_("The layer could not be read: %s") % error) from error
+    found = frame.crs if "geometry" in frame.columns else None
+    geometry = (
+        frame.geometry.values.to_numpy()
+        if "geometry" in frame.columns
+        else np.full(len(frame), None, dtype=object)
+    )
+    table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
+    return Layer(name=name, crs=resolve_crs(found, crs), table=table, geometry=geometry)
+
+
+def detect_encoding(raw: bytes) -> str:
+    """UTF-8 when the file says so (a BOM) or when its non-ASCII text decodes as UTF-8;
+    otherwise Windows-1252, which is what spreadsheets on Belgian and Dutch desktops write."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    valid_utf8 = 0
+    for line in raw.splitlines():
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        valid_utf8 += 1
+    if valid_utf8 or raw.isascii():
+        return "utf-8"
+    return "cp1252"
+
+
+def read_csv(
+    path: Path, *, crs: str | None, max_rows: int | None, encoding: str | None = None
+) -> Layer:
+    raw = path.read_bytes()
+    encoding = encoding or detect_encoding(raw)
+    # Undecodable bytes survive as lone surrogates, so the rows holding them can be named.
+    text = raw.decode(encoding, errors="surrogateescape")
+    try:
+        dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            nrows=max_rows,
+            skipinitialspace=True,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise LayerError(
+            _("%(name)s could not be read as CSV: %(error)s") % {"name": path.name, "error": error}
+        ) from error
+    table.columns = [str(column).strip() for column in table.columns]
+    x_column, y_column, implied_crs = coordinate_columns(table.columns, path.name)
+    layer = Layer(
+        name=path.stem,
+        crs=resolve_crs(None, crs or implied_crs),
+        table=table,
+        geometry=np.full(len(table), None, dtype=object),
+        encoding=encoding,
+    )
+    layer.problems.update(undecodable_rows(table, encoding))
+    x = pd.to_numeric(table[x_column].str.replace(",", ".", regex=False), errors="coerce")
+    y = pd.to_numeric(table[y_column].str.replace(",", ".", regex=False), errors="coerce")
+    given = (table[x_column] != "") & (table[y_column] != "")
+    numeric = x.notna() & y.notna()
+    layer.geometry[numeric.to_numpy()] = shapely.points(x[numeric], y[numeric])
+    for index in np.flatnonzero((given & ~numeric).to_numpy()):
+        layer.problems.setdefault(
+            int(index),
+            (
+                _("coordinates are not numbers"),
+                f"{table[x_column][index]}, {table[y_column][index]}",
+            ),
+        )
+    return layer
+
+
+def coordinate_columns(columns: pd.Index, filename: str) -> tuple[str, str, str | None]:
+    by_lower = {str(column).lower(): str(column) for column in columns}
+    for pairs, implied in ((XY_COLUMNS, None), (LONLAT_COLUMNS, "EPSG:4326")):
+        for x_name, y_name in pairs:
+            if x_name in by_lower and y_name in by_lower:
+                return by_lower[x_name], by_lower[y_name], implied
+    raise LayerError(
+        _(
+            "%(name)s has no coordinate columns: name them x and y (with the CRS) or lon and "
+            "lat (WGS84). Its columns are: %(columns)s."
+        )
+        % {"name": filename, "columns": ", ".join(map(str, columns))}
+    )
+
+
+def undecodable_rows(table: pd.DataFrame, encoding: str) -> dict[int, tuple[str, str]]:
+    problems: dict[int, tuple[str, str]] = {}
+    for column in table.columns:
+        hits = table[column].str.contains(UNDECODED, na=False)
+        for index in np.flatnonzero(hits.to_numpy()):
+            if int(index) not in problems:
+                value = table[column][index].encode("utf-8", "surrogateescape")
+                problems[int(index)] = (
+                    _("undecodable text"),
+                    _("%(column)s: %(value)r is not %(encoding)s")
+                    % {"column": column, "value": value, "encoding": encoding},
+                )
+    return problems
+
+
+# Field names a layer commonly uses, lower case, most specific first.
+CANDIDATES: dict[str, list[str]] = {
+    "id_field": [
+        "external_id", "id", "identificatie", "address_id", "adres_id", "osm_id", "uidn",
+        "objectid", "object_id", "gid", "fid", "code",
+    ],
+    "name_field": ["name", "naam", "name_nl", "naam_nl", "nom", "handelsnaam", "trade_name"],
+    "sector_field": ["sector", "sector_code", "amenity", "shop", "category", "categorie"],
+    "parcel_field": ["capakey", "capa_key", "parcel_key", "perceelsleutel"],
+    "enterprise_field": [
+        "enterprise_number", "kbo", "kbo_nummer", "kbonummer", "ondernemingsnummer", "bce",
+        "numero_entreprise",
+    ],
+    "bag_field": ["bag_id", "identificatie", "nummeraanduiding_id", "verblijfsobject_id"],
+    "address_id_field": [
+        "address_register_id", "adressenregister_id", "adresid", "adres_id", "address_id",
+    ],
+    "address_version_field": ["address_register_version", "versie_id", "version_id"],
+    "operator_field": ["operator_name", "operator", "uitbater", "exploitant"],
+}  # fmt: skip
+ZONE_CANDIDATES: dict[str, list[str]] = {
+    "id_field": [
+        "external_id", "id", "geoitem", "code", "statcode", "nis_code", "niscode", "politiezon",
+        "kwg_id", "fid",
+    ],
+    "name_field": ["name", "naam", "statnaam", "nom", "politiezon"],
+}  # fmt: skip
+# Parts of an address spread over several fields, as address registers deliver them.
+ADDRESS_PARTS: dict[str, list[str]] = {
+    "address": ["address", "adres", "adresse", "volledig_adres", "full_address"],
+    "street": ["street", "straat", "straatnaam", "street_nl", "streetname", "rue", "addr:street"],
+    "number": ["housenumber", "huisnummer", "house_number", "number", "addr:housenumber"],
+    "letter": ["huisletter"],
+    "suffix": ["toevoeging", "huisnummertoevoeging"],
+    "box": ["boxnumber", "busnummer"],
+    "postcode": ["postcode", "postal_code", "zipcode", "zip", "addr:postcode"],
+    "city": ["city", "woonplaats", "municipality_nl", "gemeente", "addr:city"],
+}
+
+
+@dataclass
+class Prepared:
+    """What a layer would write: external id → values, and the problems found."""
+
+    fields: tuple[str, ...]
+    rows: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def problem(self, index: int, reason: str, detail: str = "") -> None:
+        self.problems.append((index + 1, reason, detail))
+
+
+# --- field mapping ---------------------------------------------------------------------
+
+
+def detect_mapping(fields: Iterable[str], *, zones: bool = False) -> dict[str, Any]:
+    """Which of the layer's fields feed which attribute, by common names (case-insensitive)."""
+    by_lower = {name.lower(): name for name in fields}
+    mapping: dict[str, Any] = {}
+    for key, names in (ZONE_CANDIDATES if zones else CANDIDATES).items():
+        mapping[key] = next((by_lower[n] for n in names if n in by_lower), "")
+    if not zones:
+        mapping["address_fields"] = []
+        if not mapping["address_id_field"]:
+            mapping["address_version_field"] = ""
+    return mapping
+
+
+def complete_mapping(layer: Layer, options: dict[str, Any], *, zones: bool) -> dict[str, Any]:
+    """The detected mapping overridden by the options given; a named field must exist."""
+    mapping = detect_mapping(layer.fields, zones=zones)
+    for key in mapping:
+        given = options.get(key)
+        if given is not None:
+            mapping[key] = given
+    named = [mapping[k] for k in mapping if k != "address_fields" and mapping[k]]
+    for name in [*named, *mapping.get("address_fields", [])]:
+        if name not in layer.table.columns:
+            raise LayerError(
+                _("The layer has no field “%(field)s”; its fields are: %(fields)s.")
+                % {"field": name, "fields": ", ".join(layer.fields)}
+            )
+    if not mapping["id_field"]:
+        raise LayerError(
+            _(
+                "No id field was found: name the field that identifies each feature (its "
+                "fields are: %s). A re-import updates premises by this id."
+            )
+            % ", ".join(layer.fields)
+        )
+    return mapping
+
+
+def as_text(series: pd.Series | None, length: int) -> list[str]:
+    """A column as stripped text ('' when missing); whole floats lose their '.0'."""
+    if series is None:
+        return [""] * length
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_float_dtype(series):
+        values = [
+            "" if gone else (str(int(v)) if float(v).is_integer() else repr(v))
+            for v, gone in zip(series.tolist(), missing, strict=True)
+        ]
+    else:
+        values = [
+            "" if gone else str(v).strip() for v, gone in zip(series.tolist(), missing, strict=True)
+        ]
+    return values
+
+
+def column(layer: Layer, name: str) -> list[str]:
+    return as_text(layer.table[name] if name else None, len(layer))
+
+
+def addresses(layer: Layer, mapping: dict[str, Any]) -> list[str]:
+    """Explicit address fields are joined with spaces; otherwise the address is composed
+    from the parts found: ``street number[letter][-suffix][ box b], postcode city``."""
+    n = len(layer)
+    if mapping.get("address_fields"):
+        parts = [column(layer, name) for name in mapping["address_fields"]]
+        return [" ".join(p for p in row if p) for row in zip(*parts, strict=True)]
+    by_lower = {name.lower(): name for name in layer.fields}
+    found = {
+        part: next((by_lower[c] for c in names if c in by_lower), "")
+        for part, names in ADDRESS_PARTS.items()
+    }
+    if found["address"]:
+        return column(layer, found["address"])
+    street, number, letter, suffix, box, postcode, city = (
+        column(layer, found[part])
+        for part in ("street", "number", "letter", "suffix", "box", "postcode", "city")
+    )
+    result = []
+    for i in range(n):
+        line = f"{street[i]} {number[i]}{letter[i]}".strip()
+        if suffix[i]:
+            line += f"-{suffix[i]}"
+        if box[i]:
+            line += f" bus {box[i]}"
+        place = f"{postcode[i]} {city[i]}".strip()
+        result.append(", ".join(p for p in (line, place) if p))
+    return result
+
+
+# --- geometry --------------------------------------------------------------------------
+
+POINT_TYPES = {0, 4}  # Point, MultiPoint
+POLYGON_TYPES = {3, 6}  # Polygon, MultiPolygon
+
+
+def geometry_problems(
+    layer: Layer, allowed: set[int], prepared: Prepared, *, kind_label: str
+) -> np.ndarray:
+    """Flags the rows whose geometry is missing, of the wrong type or invalid; returns
+    the mask of rows with a usable geometry."""
+    geometry = layer.geometry
+    missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
+    types = shapely.get_type_id(geometry)
+    wrong = ~missing & ~np.isin(types, list(allowed))
+    valid = shapely.is_valid(geometry)
+    invalid = ~missing & ~wrong & ~valid
+    for i in np.flatnonzero(missing):
+        prepared.problem(int(i), _("no geometry"))
+    for i in np.flatnonzero(wrong):
+        prepared.problem(
+            int(i),
+            _("not a %(kind)s") % {"kind": kind_label},
+            geometry[i].geom_type,
+        )
+    for i in np.flatnonzero(invalid):
+        prepared.problem(int(i), _("invalid geometry"), shapely.is_valid_reason(geometry[i]))
+    return ~(missing | wrong | invalid)
+
+
+def transform_geometries(geometry: np.ndarray, crs: str) -> np.ndarray:
+    transformer = to_wgs84(crs)
+
+    def project(coords: np.ndarray) -> np.ndarray:
+        lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.round(np.column_stack([lon, lat]), 7)
+
+    return shapely.transform(geometry, project)
+
+
+def geojson(geometry: Any) -> dict[str, Any]:
+    return json.loads(shapely.to_geojson(geometry))
+
+
+def lonlat_problems(
+    lon: np.ndarray, lat: np.ndarray, usable: np.ndarray, prepared: Prepared
+) -> np.ndarray:
+    inside = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+    for i in np.flatnonzero(usable & ~inside):
+        prepared.problem(int(i), _("position outside the world"), _("is the CRS right?"))
+    return usable & inside
+
+
+def id_problems(ids: list[str], usable: np.ndarray, prepared: Prepared) -> np.ndarray:
+    series = pd.Series(ids)
+    empty = (series == "").to_numpy()
+    duplicated = (series.duplicated(keep=False) & ~(series == "")).to_numpy()
+    first_row: dict[str, int] = {}
+    for i in np.flatnonzero(duplicated):
+        first_row.setdefault(ids[i], int(i) + 1)
+    for i in np.flatnonzero(empty):
+        prepared.problem(int(i), _("no id"))
+    for i in np.flatnonzero(duplicated):
+        prepared.problem(
+            int(i),
+            _("duplicate id"),
+            _("%(id)s, first at row %(row)d") % {"id": ids[i], "row": first_row[ids[i]]},
+        )
+    return usable & ~empty & ~duplicated
