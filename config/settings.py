@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "gis.context_processors.gis_links",
             ],
         },
     },
@@ -221,6 +222,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# The map's background tiles, e.g. a municipal WMTS/XYZ URL with {z}/{x}/{y}; empty
+# draws zones and premises on a plain background (closed networks). Add the tile
+# server's origin to MAP_TILE_HOSTS so the CSP lets the images in.
+MAP_TILE_URL = env.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env.get("MAP_TILE_ATTRIBUTION", "")
 
 LOGGING = {
     "version": 1,

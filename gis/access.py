@@ -6,6 +6,11 @@ command that acts for a user starts here.
   administrative-approach team: coordinators, analysts, the mayor's office and admins.
   The permit desk sees only "flagged" or "no flag", never why.
 * A signal marked internal is readable only by people of the partner that recorded it.
+  Its points still count in the score (the flag must not depend on who looks), but
+  others see it in an explanation only as "a confidential report of <partner>": no
+  indicator, no source, no text.
+* Signals are recorded by coordinators, analysts and admins; the permit-desk lookup is
+  for the permit desk, coordinators and admins.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from gis.models import ImportRun, Premises, Signal, Zone
+from gis.models import ImportRun, Premises, PremisesQuerySet, Signal, Zone
 from partners.access import require_role, visible_municipalities
 from partners.models import Role, person_of
 
 RISK_ROLES = (Role.COORDINATOR, Role.ANALYST, Role.MAYORS_OFFICE, Role.ADMIN)
 IMPORT_ROLES = (Role.COORDINATOR, Role.ADMIN)
+SIGNAL_ROLES = (Role.COORDINATOR, Role.ANALYST, Role.ADMIN)
+LOOKUP_ROLES = (Role.PERMIT_DESK, Role.COORDINATOR, Role.ADMIN)
 
 
 def can_see_risk(user: Any) -> bool:
@@ -28,7 +35,17 @@ def can_see_risk(user: Any) -> bool:
     return person is not None and person.has_role(*RISK_ROLES)
 
 
-def visible_premises(user: Any) -> QuerySet[Premises]:
+def can_record_signals(user: Any) -> bool:
+    person = person_of(user)
+    return person is not None and person.has_role(*SIGNAL_ROLES)
+
+
+def can_lookup(user: Any) -> bool:
+    person = person_of(user)
+    return person is not None and person.has_role(*LOOKUP_ROLES)
+
+
+def visible_premises(user: Any) -> PremisesQuerySet:
     return Premises.objects.filter(municipality__in=visible_municipalities(user))
 
 
@@ -64,3 +81,11 @@ def get_premises_for_user(request: HttpRequest, code: Any) -> Premises:
 
 def require_risk_role(request: HttpRequest) -> None:
     require_role(request, *RISK_ROLES)
+
+
+def require_signal_role(request: HttpRequest) -> None:
+    require_role(request, *SIGNAL_ROLES)
+
+
+def require_lookup_role(request: HttpRequest) -> None:
+    require_role(request, *LOOKUP_ROLES)

@@ -6,8 +6,10 @@ is the accumulation of indicators that makes further research necessary"):
 * each distinct indicator counts once at full weight, taken from its freshest report;
   every further report of the same indicator adds a quarter of that, as corroboration;
 * every contribution fades with age: it halves every ``HALF_LIFE_DAYS``;
-* an indicator's weight is always below the flag threshold (a database constraint), so
-  a premises is flagged only by several indicators together.
+* an indicator's weight is always below the flag threshold (a database constraint), and
+  all reports of one indicator together add at most ``INDICATOR_CAP`` (below the
+  threshold), so a premises is flagged only by several indicators together, never by
+  one indicator reported many times.
 
 The explanation lists every contribution: which indicator, from which source, how old,
 how much it adds. The stored ``Premises.risk_score`` is refreshed whenever signals
@@ -20,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from gis.models import FLAG_THRESHOLD, Indicator, Premises, Signal
@@ -28,6 +30,7 @@ from gis.models import FLAG_THRESHOLD, Indicator, Premises, Signal
 HALF_LIFE_DAYS = 365
 CORROBORATION = 0.25
 MEDIUM_FROM = FLAG_THRESHOLD / 2
+INDICATOR_CAP = FLAG_THRESHOLD * 0.9
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,26 @@ def band(score: float) -> str:
     return "low"
 
 
+BANDS = ("low", "medium", "high")
+
+
+def premises_band(score: float, flagged_manually: bool) -> str:
+    """The band a premises is shown in: a manual flag always shows as ``high``."""
+    return "high" if flagged_manually else band(score)
+
+
+def band_filter(name: str) -> Q:
+    """The premises shown in band ``name`` (the inverse of :func:`premises_band`)."""
+    if name == "high":
+        return Q(flagged_manually=True) | Q(risk_score__gte=FLAG_THRESHOLD)
+    not_manual = Q(flagged_manually=False)
+    if name == "medium":
+        return not_manual & Q(risk_score__gte=MEDIUM_FROM, risk_score__lt=FLAG_THRESHOLD)
+    if name == "low":
+        return not_manual & Q(risk_score__lt=MEDIUM_FROM)
+    raise ValueError(f"Unknown risk band {name!r}")
+
+
 def decay(age_days: int) -> float:
     return 0.5 ** (max(age_days, 0) / HALF_LIFE_DAYS)
 
@@ -83,12 +106,13 @@ def explain_signals(signals: Iterable[Signal], *, on: date | None = None) -> Exp
         key=lambda report: (report[2], report[1].pk or 0),
     )
     explanation = Explanation()
-    seen: set[int] = set()
+    added: dict[int, float] = {}
     for indicator, signal, age in reports:
-        corroborating = indicator.pk in seen
-        seen.add(indicator.pk)
+        corroborating = indicator.pk in added
+        so_far = added.get(indicator.pk, 0.0)
         factor = CORROBORATION if corroborating else 1.0
-        points = indicator.weight * factor * decay(age)
+        points = min(indicator.weight * factor * decay(age), INDICATOR_CAP - so_far)
+        added[indicator.pk] = so_far + points
         explanation.contributions.append(
             Contribution(indicator, signal, age, round(points, 3), corroborating)
         )
@@ -135,3 +159,52 @@ def refresh_all(*, on: date | None = None) -> int:
             changed += refresh(batch, on=on)
             batch = []
     return changed + refresh(batch, on=on)
+
+
+@dataclass(frozen=True)
+class ExplanationLine:
+    """One line of an explanation as a given reader may see it. A ``confidential`` line
+    stands for a signal the reader may not read: it names only the recording partner,
+    its age and its points."""
+
+    points: float
+    age_days: int
+    indicator: Indicator | None = None
+    source: str = ""
+    corroborating: bool = False
+    confidential: bool = False
+    partner: str = ""
+
+
+def explanation_lines(explanation: Explanation, readable: set[int]) -> list[ExplanationLine]:
+    """The explanation for a reader who may read the signals whose pk is in ``readable``.
+
+    Contributions of an unreadable signal are merged into one confidential line, so not
+    even the number of its indicators shows.
+    """
+    lines: list[ExplanationLine] = []
+    hidden: dict[int, ExplanationLine] = {}
+    for item in explanation.contributions:
+        signal = item.signal
+        if signal.pk in readable:
+            lines.append(
+                ExplanationLine(
+                    points=item.points,
+                    age_days=item.age_days,
+                    indicator=item.indicator,
+                    source=item.source_label,
+                    corroborating=item.corroborating,
+                )
+            )
+            continue
+        previous = hidden.get(signal.pk)
+        partner = signal.recorded_by_partner
+        hidden[signal.pk] = ExplanationLine(
+            points=round(item.points + (previous.points if previous else 0.0), 3),
+            age_days=item.age_days,
+            confidential=True,
+            partner=partner.short_name if partner is not None else "",
+        )
+    lines.extend(hidden.values())
+    lines.sort(key=lambda line: -line.points)
+    return lines

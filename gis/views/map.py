@@ -1,0 +1,150 @@
+"""The coordinator's map of premises, the risk list and the export of a selection.
+
+All three take the same filters (:class:`gis.forms.map.PremisesFilterForm`) and start
+from the premises the user may see. The map's marker data is one ``values_list`` query
+whatever the number of premises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gis.access import require_risk_role, visible_premises, visible_zones
+from gis.forms.map import ExportForm, PremisesFilterForm
+from gis.models import Premises
+from gis.risk import BANDS, premises_band
+from partners import audit
+from partners.http import HtmxHttpRequest
+from partners.models import AuditEntry, Municipality
+
+RISK_PAGE_SIZE = 50
+# The popup URL template handed to map.js: it puts each marker's code in place of this.
+CODE_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+BAND_INDEX = {name: index for index, name in enumerate(BANDS)}
+EXPORT_TYPES = {
+    "geojson": ("application/geo+json", "geojson"),
+    "gpkg": ("application/geopackage+sqlite3", "gpkg"),
+}
+
+
+def marker_rows(premises: QuerySet[Premises]) -> list[list[Any]]:
+    """``[code hex, lat, lon, band index]`` per premises: compact, one query."""
+    rows = premises.order_by().values_list("code", "lat", "lon", "risk_score", "flagged_manually")
+    return [
+        [code.hex, round(lat, 6), round(lon, 6), BAND_INDEX[premises_band(score, manual)]]
+        for code, lat, lon, score, manual in rows
+    ]
+
+
+def zone_features(user: Any) -> dict[str, Any]:
+    zones = visible_zones(user).values_list("code", "name", "kind", "geometry")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": str(code), "name": name, "kind": kind},
+                "geometry": geometry,
+            }
+            for code, name, kind, geometry in zones
+        ],
+    }
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The request's filters as a query string, without paging or export format."""
+    query = request.GET.copy()
+    for key in ("page", "format"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def selection_context(request: HttpRequest, form: PremisesFilterForm) -> dict[str, Any]:
+    if not form.is_valid():
+        return {"markers": None}
+    markers = marker_rows(form.filter(visible_premises(request.user)))
+    return {"markers": markers, "count": len(markers), "query": filter_query(request)}
+
+
+@login_required
+def premises_map(request: HtmxHttpRequest) -> HttpResponse:
+    require_risk_role(request)
+    form = PremisesFilterForm(request.GET, user=request.user)
+    context: dict[str, Any] = {"form": form, **selection_context(request, form)}
+    if request.htmx:
+        return render(request, "gis/map.html#results", context)
+    context["zones"] = zone_features(request.user)
+    context["map_config"] = {
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "popupUrl": reverse("gis-premises-popup", args=[CODE_PLACEHOLDER]),
+        "placeholder": CODE_PLACEHOLDER,
+        "bands": [str(label) for label in (_("low"), _("medium"), _("high"))],
+    }
+    return render(request, "gis/map.html", context)
+
+
+@login_required
+def risk_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Premises by descending risk score, with the map's filters, a page at a time."""
+    require_risk_role(request)
+    form = PremisesFilterForm(request.GET, user=request.user)
+    premises = visible_premises(request.user).select_related("sector")
+    premises = form.filter(premises) if form.is_valid() else premises.none()
+    page = Paginator(premises.order_by("-risk_score", "address", "name", "pk"), RISK_PAGE_SIZE)
+    page_obj = page.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "rows": [
+            (item, premises_band(item.risk_score, item.flagged_manually)) for item in page_obj
+        ],
+        "query": filter_query(request),
+    }
+    template = "gis/risk_list.html#results" if request.htmx else "gis/risk_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def premises_export(request: HttpRequest) -> HttpResponse:
+    """The current selection as a file; every export is audited per municipality."""
+    require_risk_role(request)
+    form = ExportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        message = _("Nothing was exported: %s") % form.errors.as_text()
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    from gis.exporting import export_premises
+
+    fmt = form.cleaned_data["format"]
+    premises = form.filter(visible_premises(request.user))
+    data = export_premises(premises, fmt)
+    audit_export(request.user, premises, fmt)
+    content_type, extension = EXPORT_TYPES[fmt]
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="premises.{extension}"'
+    return response
+
+
+def audit_export(user: Any, premises: QuerySet[Premises], fmt: str) -> None:
+    counts = premises.order_by().values("municipality").annotate(count=Count("pk"))
+    municipalities = Municipality.objects.in_bulk([row["municipality"] for row in counts])
+    if not counts:
+        audit.record(user, AuditEntry.Action.EXPORT, object_type="gis.Premises", count=0)
+    for row in counts:
+        audit.record(
+            user,
+            AuditEntry.Action.EXPORT,
+            object_type="gis.Premises",
+            municipality=municipalities[row["municipality"]],
+            count=row["count"],
+            format=fmt,
+        )

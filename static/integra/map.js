@@ -1,0 +1,115 @@
+// The map of premises (templates/gis/map.html). Reads its data from JSON islands:
+// #map-config (tiles, popup URL), #map-zones (GeoJSON outlines) and #map-data (one
+// compact row per premises: [code hex, lat, lon, band index]). The filter form swaps
+// #map-results through htmx; the new #map-data redraws the markers.
+(function () {
+  "use strict";
+
+  const BANDS = ["low", "medium", "high"];
+  const GLYPHS = ["", "?", "!"];
+
+  function readJson(id) {
+    const element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function dashed(hex) {
+    return hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  }
+
+  function init() {
+    const container = document.getElementById("map");
+    if (!container || !window.L) {
+      return;
+    }
+    const config = readJson("map-config");
+    const map = L.map(container, { zoomControl: true, preferCanvas: true });
+    if (config.tileUrl) {
+      L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 20 }).addTo(map);
+    }
+    const zones = L.geoJSON(readJson("map-zones"), {
+      style: { color: "#12263f", weight: 2, dashArray: "6 4", fillColor: "#0b5cad", fillOpacity: 0.06 },
+      onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name, { sticky: true }),
+    }).addTo(map);
+
+    // One icon per band, shared by every marker: the glyph repeats the colour's meaning.
+    const icons = BANDS.map((band, index) =>
+      L.divIcon({
+        className: "risk-marker risk-" + band,
+        html: GLYPHS[index],
+        iconSize: [22, 22],
+        iconAnchor: [11, 11],
+        popupAnchor: [0, -10],
+      }),
+    );
+
+    // A cluster takes the colour of the highest band inside it.
+    const clusters = L.markerClusterGroup({
+      chunkedLoading: true,
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+      iconCreateFunction(cluster) {
+        let worst = 0;
+        for (const marker of cluster.getAllChildMarkers()) {
+          worst = Math.max(worst, marker.options.band);
+          if (worst === 2) break;
+        }
+        const count = cluster.getChildCount();
+        return L.divIcon({
+          className: "risk-cluster risk-" + BANDS[worst],
+          html: "<span>" + count + "</span>",
+          iconSize: [40, 40],
+        });
+      },
+    });
+    map.addLayer(clusters);
+
+    function openPopup(marker) {
+      const url = config.popupUrl.replace(config.placeholder, dashed(marker.options.code));
+      marker.bindPopup("…", { maxWidth: 420, minWidth: 280, maxHeight: 420 }).openPopup();
+      fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+        .then((html) => marker.setPopupContent(html))
+        .catch(() => marker.setPopupContent(container.dataset.popupError || "Error"));
+    }
+
+    function draw() {
+      const rows = readJson("map-data");
+      if (rows === null) {
+        return; // The filters were not valid: the markers stay as they were.
+      }
+      clusters.clearLayers();
+      const markers = rows.map(
+        (row) =>
+          L.marker([row[1], row[2]], {
+            icon: icons[row[3]],
+            band: row[3],
+            code: row[0],
+          }),
+      );
+      clusters.addLayers(markers);
+      container.dataset.markers = String(markers.length);
+      if (markers.length) {
+        map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 17 });
+      } else if (zones.getLayers().length) {
+        map.fitBounds(zones.getBounds());
+      } else if (!map._loaded) {
+        map.setView([50.73, 4.23], 13);
+      }
+    }
+
+    clusters.on("click", (event) => openPopup(event.layer));
+    document.body.addEventListener("htmx:afterSwap", (event) => {
+      if (event.detail.target && event.detail.target.id === "map-results") {
+        draw();
+      }
+    });
+    draw();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
