@@ -5,7 +5,7 @@ what each partner checks at each visit, and the sector × competency rules that 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -350,12 +350,3 @@ class SectorRule(models.Model):
     def __str__(self) -> str:
         return f"{self.sector} → {self.competency}"
 
-
-def add_minutes(moment: time, minutes: float) -> time:
-    return (datetime.combine(date.min, moment) + timedelta(minutes=minutes)).time()
-
-
-def minutes_between(start: time, end: time) -> float:
-    return (
-        datetime.combine(date.min, end) - datetime.combine(date.min, start)
-    ).total_seconds() / 60

@@ -1,0 +1,348 @@
+"""Planning workflows: each changes several rows at once, so each is one atomic
+function that checks the plan's version (two coordinators editing the same plan: the
+second gets a clear conflict, nothing silently lost) and writes an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from gis.models import Premises
+from inspections import routing
+from inspections.catalogue import SECTOR_RULES
+from inspections.conflicts import find_conflicts
+from inspections.models import (
+    TRAFFICKING_COMPETENCY,
+    ActionDay,
+    SectorRule,
+    Team,
+    Visit,
+    VisitTask,
+)
+from partners import audit
+from partners.models import AuditEntry, Competency, Municipality, Partner, Person
+
+# Teams leave the briefing this many minutes after it starts.
+BRIEFING_MINUTES = 30
+
+
+class StalePlan(Exception):
+    """The plan changed since the user loaded it."""
+
+
+def bump_version(action_day: ActionDay, expected: int) -> None:
+    """Claim the next version of the plan, or raise StalePlan when someone else did."""
+    claimed = ActionDay.objects.filter(pk=action_day.pk, version=expected).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise StalePlan(
+            _(
+                "Someone else changed this plan in the meantime. Nothing was saved: reload the "
+                "page to see their changes, then try again."
+            )
+        )
+    action_day.version = expected + 1
+
+
+def ensure_sector_rules(municipality: Municipality) -> None:
+    """Give a municipality the default sector × competency rules the first time."""
+    if SectorRule.objects.filter(municipality=municipality).exists():
+        return
+    competencies = {competency.code: competency for competency in Competency.objects.all()}
+    from gis.models import Sector
+
+    rules = [
+        SectorRule(municipality=municipality, sector=sector, competency=competencies[code])
+        for sector in Sector.objects.filter(code__in=SECTOR_RULES)
+        for code in SECTOR_RULES[sector.code]
+        if code in competencies
+    ]
+    SectorRule.objects.bulk_create(rules, ignore_conflicts=True)
+
+
+@transaction.atomic
+def create_action_day(*, user: Any, municipality: Municipality, **fields: Any) -> ActionDay:
+    action_day = ActionDay(municipality=municipality, coordinator=user, **fields)
+    action_day.full_clean()
+    action_day.save()
+    ensure_sector_rules(municipality)
+    audit.record(user, AuditEntry.Action.CREATE, action_day)
+    return action_day
+
+
+class TaskProposer:
+    """Proposes, per visit, which participating partner checks what: the sector's rules
+    plus the human-trafficking check at every visit; per competency the participating
+    partner that holds it, preferring partners that make official findings."""
+
+    def __init__(self, action_day: ActionDay) -> None:
+        self.rules: dict[int | None, list[int]] = {}
+        for sector_id, competency_id in SectorRule.objects.filter(
+            municipality=action_day.municipality_id
+        ).values_list("sector", "competency"):
+            self.rules.setdefault(sector_id, []).append(competency_id)
+        self.trafficking = Competency.objects.filter(code=TRAFFICKING_COMPETENCY).first()
+        self.holders: dict[int, list[Partner]] = {}
+        partners = action_day.partners.prefetch_related("competencies").order_by(
+            "-makes_official_findings", "level", "short_name"
+        )
+        for partner in partners:
+            for competency in partner.competencies.all():
+                self.holders.setdefault(competency.pk, []).append(partner)
+
+    def competencies_for(self, premises: Premises) -> list[int]:
+        needed = list(self.rules.get(premises.sector_id, []))
+        if self.trafficking and self.trafficking.pk not in needed:
+            needed.append(self.trafficking.pk)
+        return needed
+
+    def partner_for(self, competency_id: int) -> Partner | None:
+        holders = self.holders.get(competency_id)
+        return holders[0] if holders else None
+
+    def tasks(self, visit: Visit) -> list[VisitTask]:
+        return [
+            VisitTask(visit=visit, competency_id=competency, partner=self.partner_for(competency))
+            for competency in self.competencies_for(visit.premises)
+        ]
+
+    def entry_partner(self, tasks: Sequence[VisitTask]) -> Partner | None:
+        """Entry on the strongest power among the checks: a partner making official
+        findings that is first in the list (local before federal)."""
+        partners = [task.partner for task in tasks if task.partner is not None]
+        official = [partner for partner in partners if partner.makes_official_findings]
+        candidates = official or partners
+        return candidates[0] if candidates else None
+
+
+@transaction.atomic
+def add_visits(
+    *, action_day: ActionDay, user: Any, version: int, premises: Iterable[Premises]
+) -> list[Visit]:
+    """Add visits to the given premises (already planned ones are skipped) with their
+    proposed tasks and entry partner. Premises of another municipality are refused."""
+    premises = list(premises)
+    foreign = [item for item in premises if item.municipality_id != action_day.municipality_id]
+    if foreign:
+        raise ValidationError(
+            _(
+                "%(premises)s is not in %(city)s: an action day only visits premises of its own "
+                "municipality."
+            )
+            % {"premises": foreign[0], "city": action_day.municipality}
+        )
+    bump_version(action_day, version)
+    planned = set(action_day.visits.values_list("premises", flat=True))
+    visits = [
+        Visit(action_day=action_day, premises=item) for item in premises if item.pk not in planned
+    ]
+    Visit.objects.bulk_create(visits)
+    propose_tasks(action_day, visits)
+    audit.record(user, AuditEntry.Action.CHANGE, action_day, added_visits=len(visits))
+    return visits
+
+
+def propose_tasks(action_day: ActionDay, visits: Sequence[Visit]) -> None:
+    proposer = TaskProposer(action_day)
+    # bulk_create on SQLite does not set primary keys of new rows: read them back.
+    stored = {
+        visit.premises_id: visit
+        for visit in Visit.objects.filter(
+            action_day=action_day, premises__in=[visit.premises_id for visit in visits]
+        ).select_related("premises")
+    }
+    tasks: list[VisitTask] = []
+    for visit in stored.values():
+        visit_tasks = proposer.tasks(visit)
+        tasks.extend(visit_tasks)
+        entry = proposer.entry_partner(visit_tasks)
+        if entry is not None and visit.entry_partner_id is None:
+            visit.entry_partner = entry
+            visit.entry_basis = entry_basis(entry, visit_tasks)
+    VisitTask.objects.bulk_create(tasks, ignore_conflicts=True)
+    Visit.objects.bulk_update(list(stored.values()), ["entry_partner", "entry_basis"])
+
+
+def entry_basis(partner: Partner, tasks: Sequence[VisitTask]) -> str:
+    bases = [
+        task.competency.legal_basis
+        for task in tasks
+        if task.partner_id == partner.pk and task.competency.legal_basis
+    ]
+    return bases[0] if bases else ""
+
+
+@transaction.atomic
+def remove_visit(*, visit: Visit, user: Any, version: int) -> None:
+    bump_version(visit.action_day, version)
+    audit.record(user, AuditEntry.Action.CHANGE, visit.action_day, removed_visit=str(visit.code))
+    visit.delete()
+
+
+@transaction.atomic
+def set_partners(
+    *, action_day: ActionDay, user: Any, version: int, partners: Iterable[Partner]
+) -> None:
+    """Set the participating partners, then fill in tasks no partner had yet."""
+    bump_version(action_day, version)
+    action_day.partners.set(partners)
+    proposer = TaskProposer(action_day)
+    open_tasks = list(VisitTask.objects.filter(visit__action_day=action_day, partner__isnull=True))
+    for task in open_tasks:
+        task.partner = proposer.partner_for(task.competency_id)
+    VisitTask.objects.bulk_update(open_tasks, ["partner"])
+    # A partner no longer taking part drops its tasks back to "nobody yet".
+    VisitTask.objects.filter(visit__action_day=action_day).exclude(
+        partner__in=action_day.partners.all()
+    ).update(partner=None)
+    audit.record(
+        user,
+        AuditEntry.Action.CHANGE,
+        action_day,
+        partners=sorted(partner.slug for partner in action_day.partners.all()),
+    )
+
+
+def check_team_people(action_day: ActionDay, people: Iterable[Any]) -> None:
+    """Team members must belong to a participating partner and work for the city."""
+    participating = set(action_day.partners.values_list("pk", flat=True))
+    for user in people:
+        person = Person.objects.filter(user=user).first()
+        if person is None or person.partner_id not in participating:
+            raise ValidationError(
+                _("%(person)s is not with a participating partner: add their partner first.")
+                % {"person": user.get_full_name() or user.get_username()}
+            )
+        if not person.municipalities.filter(pk=action_day.municipality_id).exists():
+            raise ValidationError(
+                _("%(person)s does not work for %(city)s.")
+                % {
+                    "person": user.get_full_name() or user.get_username(),
+                    "city": action_day.municipality,
+                }
+            )
+
+
+@transaction.atomic
+def save_team(
+    *,
+    action_day: ActionDay,
+    user: Any,
+    version: int,
+    name: str,
+    lead: Any,
+    members: Sequence[Any],
+    team: Team | None = None,
+) -> Team:
+    people = list({*members, *([lead] if lead else [])})
+    check_team_people(action_day, people)
+    bump_version(action_day, version)
+    if team is None:
+        if action_day.teams.filter(name=name).exists():
+            raise ValidationError(_("There is already a team called %(name)s.") % {"name": name})
+        team = Team.objects.create(action_day=action_day, name=name, lead=lead)
+    else:
+        team.name, team.lead = name, lead
+        team.save()
+    team.members.set(people)
+    audit.record(
+        user,
+        AuditEntry.Action.CHANGE,
+        action_day,
+        team=name,
+        members=sorted(person.get_username() for person in people),
+    )
+    return team
+
+
+@transaction.atomic
+def assign_visit(*, visit: Visit, team: Team | None, user: Any, version: int) -> None:
+    if team is not None and team.action_day_id != visit.action_day_id:
+        raise ValidationError(_("That team belongs to another action day."))
+    bump_version(visit.action_day, version)
+    visit.team = team
+    visit.route_order = None
+    visit.save(update_fields=["team", "route_order"])
+    audit.record(
+        user,
+        AuditEntry.Action.CHANGE,
+        visit.action_day,
+        visit=str(visit.code),
+        team=team.name if team else None,
+    )
+
+
+def first_departure(action_day: ActionDay) -> time:
+    if action_day.briefing_time:
+        return max(
+            routing.add_minutes(action_day.briefing_time, BRIEFING_MINUTES), action_day.starts_at
+        )
+    return action_day.starts_at
+
+
+def start_point(action_day: ActionDay, visits: Sequence[Visit]) -> routing.Point:
+    """The briefing point, or the visits' centre when none is set."""
+    point = action_day.briefing_point()
+    if point is not None:
+        return point
+    return (
+        sum(v.premises.lon for v in visits) / len(visits),
+        sum(v.premises.lat for v in visits) / len(visits),
+    )
+
+
+@transaction.atomic
+def plan_routes(*, action_day: ActionDay, user: Any, version: int) -> int:
+    """Order every team's visits into a route and give them slots. Returns the number of
+    visits planned."""
+    bump_version(action_day, version)
+    visits = list(action_day.visits.filter(team__isnull=False).select_related("premises"))
+    by_team: dict[int, list[Visit]] = {}
+    for visit in visits:
+        by_team.setdefault(visit.team_id, []).append(visit)  # type: ignore[arg-type]
+    for team_visits in by_team.values():
+        start = start_point(action_day, team_visits)
+        stops = [(visit.premises.lon, visit.premises.lat) for visit in team_visits]
+        order = routing.plan_route(start, stops)
+        ordered = [team_visits[index] for index in order]
+        slots = routing.propose_slots(
+            start,
+            [stops[index] for index in order],
+            first_departure=first_departure(action_day),
+            speed_kmh=action_day.travel_speed_kmh,
+            visit_minutes=action_day.visit_minutes,
+        )
+        for position, (visit, slot) in enumerate(zip(ordered, slots, strict=True), start=1):
+            visit.route_order, visit.slot_start, visit.slot_end = position, slot.start, slot.end
+    Visit.objects.bulk_update(visits, ["route_order", "slot_start", "slot_end"])
+    audit.record(user, AuditEntry.Action.CHANGE, action_day, routes_planned=len(visits))
+    return len(visits)
+
+
+@transaction.atomic
+def change_status(*, action_day: ActionDay, user: Any, version: int, status: str) -> None:
+    """Move the day through its life cycle. Release needs a complete plan without
+    conflicts: every visit in a team, nothing flagged."""
+    if status == ActionDay.Status.RELEASED:
+        problems = release_problems(action_day)
+        if problems:
+            raise ValidationError(problems)
+    bump_version(action_day, version)
+    action_day.move_to(status)
+    action_day.save(update_fields=["status", "released_at"])
+    audit.record(user, AuditEntry.Action.CHANGE, action_day, status=status)
+
+
+def release_problems(action_day: ActionDay) -> list[str]:
+    problems = []
+    if not action_day.visits.exists():
+        problems.append(_("The plan has no visits yet."))
+    problems.extend(conflict.message for conflict in find_conflicts(action_day))
+    return problems
