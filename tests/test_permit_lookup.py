@@ -1,0 +1,161 @@
+"""The permit desk asks "is this flagged?" and hears yes or no, never why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from gis.models import Premises
+from partners.models import AuditEntry
+from tests.base import CastTestCase
+from tests.gis_factories import make_premises, make_signal
+
+LOOKUP = reverse("gis-lookup")
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
+FLAGGED = "Flagged: consult the administrative-approach team before granting a permit or a grant."
+NO_FLAG = "No flag."
+
+
+class LookupTests(CastTestCase):
+    flagged: Premises
+    quiet: Premises
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.flagged = make_premises(
+            cls.city_a,
+            1,
+            name="Carwash Zuid",
+            address="Bergensesteenweg 120, 1500 Halle",
+            parcel_key="23027A0123/00B000",
+            enterprise_number="0123.456.749",
+        )
+        make_signal(cls.flagged, "no-dimona", "id-papers-held", description="Seen at night")
+        cls.flagged.risk_score = 3.3
+        cls.flagged.save()
+        cls.quiet = make_premises(
+            cls.city_a, 2, name="Bakkerij", address="Bergensesteenweg 12, 1500 Halle"
+        )
+        make_premises(
+            cls.city_b,
+            1,
+            name="Garage Malmedy",
+            address="Route de Falize 3, 4960 Malmedy",
+            parcel_key="63049B0456/00C000",
+            flagged_manually=True,
+        )
+
+    def setUp(self) -> None:
+        self.client.force_login(self.clerk)
+        self.client.cookies["django_language"] = "en"
+
+    def lookup(self, text: str, **extra: Any) -> str:
+        response = self.client.post(LOOKUP, {"q": text}, **extra)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def assert_reveals_nothing(self, body: str) -> None:
+        for secret in (
+            "No or late Dimona",
+            "Identity papers",
+            "Seen at night",
+            "3.3",
+            "3,3",
+            "Neighbour",
+            "risk score",
+            "Risk score",
+        ):
+            self.assertNotIn(secret, body)
+
+    def test_flagged_address_says_flagged_and_never_why(self) -> None:
+        body = self.lookup("bergensesteenweg 120 , 1500 halle")
+        self.assertIn(FLAGGED, body)
+        self.assert_reveals_nothing(body)
+
+    def test_address_with_odd_spacing_and_case_matches(self) -> None:
+        self.assertIn(FLAGGED, self.lookup("  BERGENSESTEENWEG   120,1500 Halle "))
+
+    def test_house_number_matches_whole_not_as_prefix(self) -> None:
+        body = self.lookup("Bergensesteenweg 12")
+        self.assertIn(NO_FLAG, body)
+        self.assertNotIn(FLAGGED, body)
+        self.assertIn("Bakkerij", body)
+
+    def test_several_matches_are_listed_each_with_its_answer(self) -> None:
+        body = self.lookup("Bergensesteenweg", **HTMX)
+        self.assertNotIn("<html", body)
+        self.assertIn("2 premises match", body)
+        self.assertIn(FLAGGED, body)
+        self.assertIn(NO_FLAG, body)
+        self.assert_reveals_nothing(body)
+
+    def test_parcel_key_in_both_forms(self) -> None:
+        for key in ("23027A0123/00B000", "23027a0123-00b000"):
+            body = self.lookup(key)
+            self.assertIn(FLAGGED, body, key)
+            self.assert_reveals_nothing(body)
+
+    def test_enterprise_number_in_any_form(self) -> None:
+        for number in ("0123.456.749", "BE 0123 456 749", "be0123456749", "123456749"):
+            self.assertIn(FLAGGED, self.lookup(number), number)
+
+    def test_not_flagged_premises(self) -> None:
+        body = self.lookup("Bergensesteenweg 12, 1500 Halle")
+        self.assertIn(NO_FLAG, body)
+        self.assertNotIn(FLAGGED, body)
+
+    def test_other_municipalitys_premises_are_not_found(self) -> None:
+        for text in ("Route de Falize 3", "63049B0456/00C000"):
+            body = self.lookup(text)
+            self.assertNotIn(FLAGGED, body)
+            self.assertNotIn("Garage Malmedy", body)
+            self.assertIn("No premises of your municipality matches", body)
+
+    def test_unrecognised_input_gets_a_clear_message_and_is_not_audited(self) -> None:
+        body = self.lookup("??")
+        self.assertIn("is not recognised", body)
+        body = self.lookup("0123.456.789")
+        self.assertIn("is not a valid enterprise number", body)
+        self.assertFalse(AuditEntry.objects.exists())
+
+    def test_every_lookup_is_audited_with_query_and_answer(self) -> None:
+        self.lookup("23027A0123-00B000")
+        self.lookup("Nowhere street 1")
+        found, missing = AuditEntry.objects.order_by("id")
+        self.assertEqual(found.action, AuditEntry.Action.LOOKUP)
+        self.assertEqual(found.username, "clerk")
+        self.assertEqual(found.object_code, str(self.flagged.code))
+        self.assertEqual(found.municipality, self.city_a)
+        self.assertEqual(found.detail["query"], "23027A0123-00B000")
+        self.assertTrue(found.detail["flagged"])
+        self.assertEqual(missing.detail, {**missing.detail, "flagged": False, "matches": 0})
+        self.assertEqual(missing.municipality, self.city_a)
+
+    def test_works_without_javascript(self) -> None:
+        response = self.client.post(LOOKUP, {"q": "23027A0123/00B000"})
+        self.assertContains(response, "<html")
+        self.assertContains(response, FLAGGED)
+        self.assertContains(response, 'value="23027A0123/00B000"')
+
+    def test_empty_form_page(self) -> None:
+        response = self.client.get(LOOKUP)
+        self.assertContains(response, 'name="q"')
+        self.assertNotContains(response, FLAGGED)
+
+    def test_coordinators_may_look_up_but_inspectors_analysts_and_mayor_may_not(self) -> None:
+        self.client.force_login(self.coordinator)
+        self.assertEqual(self.client.get(LOOKUP).status_code, 200)
+        for user in (self.police_inspector, self.analyst, self.mayor):
+            self.client.force_login(user)
+            self.assertEqual(self.client.post(LOOKUP, {"q": "Bergensesteenweg"}).status_code, 403)
+        self.assertFalse(AuditEntry.objects.exists())
+
+    def test_clerk_may_not_open_the_map_or_the_premises_page(self) -> None:
+        for url in (
+            reverse("gis-map"),
+            reverse("gis-premises-detail", args=[self.flagged.code]),
+            reverse("gis-premises-popup", args=[self.flagged.code]),
+        ):
+            self.assertEqual(self.client.get(url).status_code, 403, url)
