@@ -149,10 +149,16 @@ def refuse(run: ImportRun, message: str, problems: Sequence[tuple[int, str, str]
     run.created = run.updated = run.unchanged = 0
     run.skipped = len(problems)
     run.errors = problem_list(problems)
-    run.reasons = dict(Counter(reason for _row, reason, _detail in problems))
+    run.reasons = count_reasons(problems)
     run.progress = 100
     run.finished_at = timezone.now()
     run.save()
+
+
+def count_reasons(problems: Sequence[tuple[int, str, str]]) -> dict[str, int]:
+    """Problems counted by reason, the most frequent first."""
+    counts = Counter(reason for _row, reason, _detail in problems)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def problem_list(problems: Sequence[tuple[int, str, str]]) -> list[dict[str, Any]]:
@@ -246,7 +252,7 @@ def write(run: ImportRun, model: type[models.Model], prepared: Prepared) -> None
     run.unchanged = len(prepared.rows) - len(creates) - len(updates)
     run.skipped = len(prepared.problems)
     run.errors = problem_list(prepared.problems)
-    run.reasons = dict(Counter(reason for _row, reason, _detail in prepared.problems))
+    run.reasons = count_reasons(prepared.problems)
     run.status = ImportRun.Status.DONE
     run.progress = 100
     run.finished_at = timezone.now()

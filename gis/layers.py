@@ -19,7 +19,6 @@ import csv
 import functools
 import io
 import json
-import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ XY_COLUMNS = [
     ("rd_x", "rd_y"),
 ]
 LONLAT_COLUMNS = [("lon", "lat"), ("lng", "lat"), ("longitude", "latitude"), ("long", "lat")]
-UNDECODED = re.compile("[\udc80-\udcff]")
+UNDECODED = "\ufffd"
 
 
 class LayerError(Exception):
@@ -244,11 +243,15 @@ def read_layer(
     where: str | None = None,
     max_rows: int | None = None,
     encoding: str | None = None,
+    require_crs: bool = True,
 ) -> Layer:
-    """Read ``path`` (already unpacked) into a :class:`Layer`."""
+    """Read ``path`` (already unpacked) into a :class:`Layer`. Without ``require_crs`` (a
+    preview) a layer without CRS is read anyway, its ``crs`` left empty."""
     check_file(path)
     if path.suffix.lower() in CSV_SUFFIXES:
-        return read_csv(path, crs=crs, max_rows=max_rows, encoding=encoding)
+        return read_csv(
+            path, crs=crs, max_rows=max_rows, encoding=encoding, require_crs=require_crs
+        )
     name = choose_layer(path, layer)
     try:
         frame = pyogrio.read_dataframe(
@@ -265,7 +268,12 @@ def read_layer(
         else np.full(len(frame), None, dtype=object)
     )
     table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).reset_index(drop=True)
-    return Layer(name=name, crs=resolve_crs(found, crs), table=table, geometry=geometry)
+    return Layer(
+        name=name,
+        crs=resolve_crs(found, crs) if require_crs or found or crs else "",
+        table=table,
+        geometry=geometry,
+    )
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -288,12 +296,17 @@ def detect_encoding(raw: bytes) -> str:
 
 
 def read_csv(
-    path: Path, *, crs: str | None, max_rows: int | None, encoding: str | None = None
+    path: Path,
+    *,
+    crs: str | None,
+    max_rows: int | None,
+    encoding: str | None = None,
+    require_crs: bool = True,
 ) -> Layer:
     raw = path.read_bytes()
     encoding = encoding or detect_encoding(raw)
-    # Undecodable bytes survive as lone surrogates, so the rows holding them can be named.
-    text = raw.decode(encoding, errors="surrogateescape")
+    # Undecodable bytes become U+FFFD, so the rows holding them can be named.
+    text = raw.decode(encoding, errors="replace")
     try:
         dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
         delimiter = dialect.delimiter
@@ -316,7 +329,7 @@ def read_csv(
     x_column, y_column, implied_crs = coordinate_columns(table.columns, path.name)
     layer = Layer(
         name=path.stem,
-        crs=resolve_crs(None, crs or implied_crs),
+        crs=resolve_crs(None, crs or implied_crs) if require_crs or crs or implied_crs else "",
         table=table,
         geometry=np.full(len(table), None, dtype=object),
         encoding=encoding,
@@ -356,14 +369,13 @@ def coordinate_columns(columns: pd.Index, filename: str) -> tuple[str, str, str 
 def undecodable_rows(table: pd.DataFrame, encoding: str) -> dict[int, tuple[str, str]]:
     problems: dict[int, tuple[str, str]] = {}
     for column in table.columns:
-        hits = table[column].str.contains(UNDECODED, na=False)
+        hits = table[column].str.contains(UNDECODED, na=False, regex=False)
         for index in np.flatnonzero(hits.to_numpy()):
             if int(index) not in problems:
-                value = table[column][index].encode("utf-8", "surrogateescape")
                 problems[int(index)] = (
                     _("undecodable text"),
-                    _("%(column)s: %(value)r is not %(encoding)s")
-                    % {"column": column, "value": value, "encoding": encoding},
+                    _("%(column)s: “%(value)s” is not %(encoding)s")
+                    % {"column": column, "value": table[column][index], "encoding": encoding},
                 )
     return problems
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +45,7 @@ class Command(BaseCommand):
         count = premises.count()
         record_export(user, municipality=municipality, count=count, fmt=fmt)
         if output == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            self.stdout.write(data.decode("utf-8"), ending="")
             return
         Path(output).write_bytes(data)
         self.stdout.write(f"exported {count} premises of {municipality.name} to {output}")

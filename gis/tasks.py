@@ -1,0 +1,53 @@
+"""Worker tasks of the premises register (django-q2)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django_q.tasks import async_task
+
+from gis.importing import execute
+from gis.models import ImportRun
+
+
+def enqueue_import(run: ImportRun) -> None:
+    """Queue ``run`` for a worker; runs inline when the cluster is configured ``sync``."""
+    run.status = ImportRun.Status.PENDING
+    run.progress = 0
+    run.save(update_fields=["status", "progress"])
+    async_task(
+        "gis.tasks.run_import",
+        run.pk,
+        task_name=f"import {run.code}",
+        sync=bool(settings.Q_CLUSTER.get("sync", False)),
+    )
+
+
+def run_import(run_pk: int) -> str:
+    run = ImportRun.objects.select_related("municipality").get(pk=run_pk)
+    with local_copy(run.stored_file) as path:
+        execute(run, path)
+    return run.summary()
+
+
+@contextmanager
+def local_copy(name: str) -> Iterator[Path]:
+    """A path on this machine for a stored upload, whatever the storage backend."""
+    try:
+        local = default_storage.path(name)
+    except NotImplementedError:
+        local = ""
+    if local:
+        yield Path(local)
+        return
+    with tempfile.TemporaryDirectory(prefix="integra-upload-") as folder:
+        path = Path(folder) / PurePosixPath(name).name
+        with default_storage.open(name, "rb") as source, path.open("wb") as sink:
+            shutil.copyfileobj(source, sink)
+        yield path

@@ -1,0 +1,147 @@
+"""The layer upload page: upload, preview with the field mapping, import in a worker with
+its progress polled by HTMX. For coordinators and admins of the municipality."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gis.access import IMPORT_ROLES, visible_imports
+from gis.forms.imports import MappingForm, UploadForm
+from gis.importing import refuse, start_run
+from gis.layers import LayerError, detect_mapping, list_layers, read_layer, unpack
+from gis.models import ImportRun
+from gis.tasks import enqueue_import, local_copy
+from partners.access import require_role
+from partners.http import HtmxHttpRequest
+
+PREVIEW_ROWS = 10
+
+
+def get_import_for_user(request: HttpRequest, code: Any) -> ImportRun:
+    require_role(request, *IMPORT_ROLES)
+    try:
+        return visible_imports(request.user).select_related("municipality", "user").get(code=code)
+    except (ImportRun.DoesNotExist, ValueError) as error:
+        raise Http404("No such import") from error
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    require_role(request, *IMPORT_ROLES)
+    form = UploadForm(user=request.user)
+    return render(request, "gis/imports.html", list_context(request, form))
+
+
+def list_context(request: HttpRequest, form: UploadForm) -> dict[str, Any]:
+    runs = visible_imports(request.user).select_related("municipality", "user")[:20]
+    return {"form": form, "runs": runs}
+
+
+@login_required
+@require_POST
+def import_upload(request: HttpRequest) -> HttpResponse:
+    require_role(request, *IMPORT_ROLES)
+    form = UploadForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return render(request, "gis/imports.html", list_context(request, form), status=400)
+    upload = form.cleaned_data["file"]
+    run = start_run(
+        municipality=form.cleaned_data["municipality"],
+        user=request.user,
+        kind=form.cleaned_data["kind"],
+        filename=upload.name,
+        options={"zone_kind": form.cleaned_data["zone_kind"]},
+        status=ImportRun.Status.PREVIEW,
+    )
+    run.stored_file = default_storage.save(f"imports/{run.code}/{upload.name}", upload)
+    run.save(update_fields=["stored_file"])
+    return redirect("gis-import-detail", code=run.code)
+
+
+@login_required
+def import_detail(request: HttpRequest, code: Any) -> HttpResponse:
+    run = get_import_for_user(request, code)
+    if run.status != ImportRun.Status.PREVIEW:
+        return render(request, "gis/import_detail.html", {"run": run})
+    context = preview_context(run, request.GET.get("layer") or run.options.get("layer"))
+    return render(request, "gis/import_detail.html", context)
+
+
+def preview_context(run: ImportRun, layer_name: str | None, form: Any = None) -> dict[str, Any]:
+    """The first rows of the chosen layer and the mapping form; a file that cannot be
+    read ends the run refused, with the reason shown."""
+    zones = run.kind == ImportRun.Kind.ZONES
+    with local_copy(run.stored_file) as path, tempfile.TemporaryDirectory() as workdir:
+        try:
+            source = unpack(path, Path(workdir))
+            layers = list_layers(source)
+            layer = read_layer(
+                source,
+                layer=layer_name if layer_name in layers else layers[0],
+                max_rows=PREVIEW_ROWS,
+                require_crs=False,
+            )
+        except LayerError as error:
+            refuse(run, str(error))
+            return {"run": run}
+    if form is None:
+        initial = {**detect_mapping(layer.fields, zones=zones), "layer": layer.name}
+        form = MappingForm(initial=initial, fields=layer.fields, layers=layers, zones=zones)
+    rows = [
+        [*(("" if value is None else value) for value in row), geometry_label(geometry)]
+        for row, geometry in zip(layer.table.itertuples(index=False), layer.geometry, strict=True)
+    ]
+    return {"run": run, "layer": layer, "form": form, "rows": rows}
+
+
+def geometry_label(geometry: Any) -> str:
+    if geometry is None or geometry.is_empty:
+        return "—"
+    point = geometry.representative_point()
+    return f"{geometry.geom_type} {point.x:.1f} {point.y:.1f}"
+
+
+@login_required
+@require_POST
+def import_start(request: HttpRequest, code: Any) -> HttpResponse:
+    run = get_import_for_user(request, code)
+    if run.status != ImportRun.Status.PREVIEW:
+        return redirect("gis-import-detail", code=run.code)
+    context = preview_context(run, request.POST.get("layer"))
+    if "form" not in context:
+        return render(request, "gis/import_detail.html", context)
+    layer = context["layer"]
+    form = MappingForm(
+        request.POST,
+        fields=layer.fields,
+        layers=[str(choice[0]) for choice in context["form"].choice_field("layer").choices],
+        zones=run.kind == ImportRun.Kind.ZONES,
+    )
+    if not form.is_valid():
+        context["form"] = form
+        return render(request, "gis/import_detail.html", context, status=400)
+    run.options = {
+        **run.options,
+        "layer": form.cleaned_data["layer"],
+        "crs": form.cleaned_data["crs"],
+        "mapping": form.mapping(),
+    }
+    run.skip_invalid = form.cleaned_data["skip_invalid"]
+    run.dry_run = form.cleaned_data["dry_run"]
+    run.save(update_fields=["options", "skip_invalid", "dry_run"])
+    enqueue_import(run)
+    return redirect("gis-import-detail", code=run.code)
+
+
+@login_required
+def import_progress(request: HtmxHttpRequest, code: Any) -> HttpResponse:
+    run = get_import_for_user(request, code)
+    return render(request, "gis/import_detail.html#progress", {"run": run})
