@@ -1,0 +1,337 @@
+"""The coordinator's planning screen: one page to choose premises, partners, teams,
+routes and slots, with conflicts shown live. Every change re-renders the plan body
+(visits, teams, conflicts, version) so what the coordinator sees is always the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
+
+from gis.access import visible_premises, visible_zones
+from gis.models import Premises
+from gis.risk import band
+from inspections import actions
+from inspections.access import (
+    coordinated_municipalities,
+    get_action_day_for_user,
+    visible_action_days,
+)
+from inspections.conflicts import find_conflicts
+from inspections.forms.planning import (
+    ActionDayForm,
+    AddVisitsForm,
+    AssignForm,
+    PartnersForm,
+    PremisesFilterForm,
+    StatusForm,
+    TeamForm,
+    VisitForm,
+)
+from inspections.models import ActionDay, InvalidTransition, Team, Visit, VisitTask
+from partners.http import HtmxHttpRequest
+
+CANDIDATE_LIMIT = 2000
+LIST_LIMIT = 50
+
+
+@login_required
+def action_day_list(request: HttpRequest) -> HttpResponse:
+    days = (
+        visible_action_days(request.user)
+        .select_related("municipality")
+        .annotate(visit_count=Count("visits", distinct=True))
+        .order_by("-date")
+    )
+    context = {"days": days, "can_plan": coordinated_municipalities(request.user).exists()}
+    return render(request, "inspections/action_day_list.html", context)
+
+
+@login_required
+def action_day_create(request: HttpRequest) -> HttpResponse:
+    if not coordinated_municipalities(request.user).exists():
+        raise PermissionDenied
+    form = ActionDayForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "municipality"}
+        try:
+            action_day = actions.create_action_day(
+                user=request.user, municipality=form.cleaned_data["municipality"], **fields
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The action day was created. Now choose its premises."))
+            return redirect("action-day-plan", code=action_day.code)
+    return render(request, "inspections/action_day_form.html", {"form": form})
+
+
+def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
+    """Everything the plan body shows, in a fixed number of queries."""
+    tasks = VisitTask.objects.select_related("competency", "partner")
+    visits = list(
+        action_day.visits.select_related("premises__sector", "team", "entry_partner")
+        .prefetch_related(Prefetch("tasks", queryset=tasks))
+        .order_by("team__name", "route_order", "premises__address")
+    )
+    teams = list(
+        action_day.teams.select_related("lead").prefetch_related("members__person__partner")
+    )
+    by_team: dict[int | None, list[Visit]] = {}
+    for visit in visits:
+        by_team.setdefault(visit.team_id, []).append(visit)
+    conflicts = find_conflicts(action_day)
+    flagged_visits = {code for conflict in conflicts for code in conflict.visit_codes}
+    return {
+        "action_day": action_day,
+        "visits": visits,
+        "teams": [(team, by_team.get(team.pk, [])) for team in teams],
+        "unassigned": by_team.get(None, []),
+        "conflicts": conflicts,
+        "flagged_visits": flagged_visits,
+        "team_form": TeamForm(action_day=action_day, initial={"version": action_day.version}),
+        "partners_form": PartnersForm(
+            action_day=action_day,
+            initial={"version": action_day.version, "partners": action_day.partners.all()},
+        ),
+        "team_choices": teams,
+        "Status": ActionDay.Status,
+    }
+
+
+@login_required
+def action_day_plan(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    action_day = get_action_day_for_user(request, code, plannable=True)
+    filters = PremisesFilterForm(request.GET or {"min_risk": 1.5}, user=request.user)
+    context = plan_context(request, action_day) | candidates_context(request, action_day, filters)
+    context["filters"] = filters
+    context["zones_json"] = [
+        {"name": zone.name, "kind": zone.kind, "geometry": zone.geometry}
+        for zone in visible_zones(request.user).filter(municipality=action_day.municipality)
+    ]
+    if request.htmx and request.GET.get("fragment") == "candidates":
+        return render(request, "inspections/plan.html#candidates", context)
+    return render(request, "inspections/plan.html", context)
+
+
+def candidates_context(
+    request: HttpRequest, action_day: ActionDay, filters: PremisesFilterForm
+) -> dict[str, Any]:
+    premises: QuerySet[Premises] = visible_premises(request.user).filter(
+        municipality=action_day.municipality
+    )
+    premises = filters.filter(premises) if filters.is_valid() else premises.none()
+    planned = set(action_day.visits.values_list("premises", flat=True))
+    rows = list(
+        premises.order_by("-risk_score", "address").values_list(
+            "pk", "code", "name", "address", "lon", "lat", "risk_score", "sector__code"
+        )[:CANDIDATE_LIMIT]
+    )
+    markers = [
+        [str(code), round(lon, 6), round(lat, 6), band(score), pk in planned, name or address]
+        for pk, code, name, address, lon, lat, score, _sector in rows
+    ]
+    listed = [
+        {
+            "code": code,
+            "label": " – ".join(part for part in (name, address) if part),
+            "score": score,
+            "band": band(score),
+            "sector": sector,
+            "planned": pk in planned,
+        }
+        for pk, code, name, address, _lon, _lat, score, sector in rows[:LIST_LIMIT]
+    ]
+    return {
+        "candidates": listed,
+        "candidate_count": len(rows),
+        "candidate_limit": CANDIDATE_LIMIT,
+        "markers": markers,
+        "query": request.GET.urlencode(),
+    }
+
+
+def plan_change(
+    request: HtmxHttpRequest,
+    code: str,
+    form_class: type,
+    change: Callable[[ActionDay, Any], str | None],
+) -> HttpResponse:
+    """The one path of every change to a plan: access check, form, workflow, answer.
+
+    Invalid input or a stale version changes nothing and comes back as a message in the
+    re-rendered plan body (status 400 or 409)."""
+    action_day = get_action_day_for_user(request, code, plannable=True)
+    form = form_class(request.POST, action_day=action_day, **form_kwargs(form_class, request))
+    status, note = 200, None
+    if not action_day.is_editable:
+        status, note = 400, _("This action day can no longer be changed.")
+    elif not form.is_valid():
+        status, note = (
+            400,
+            " ".join(str(message) for errors in form.errors.values() for message in errors),
+        )
+    else:
+        try:
+            note = change(action_day, form)
+        except actions.StalePlan as error:
+            status, note = 409, str(error)
+        except ValidationError as error:
+            status, note = 400, " ".join(error.messages)
+    action_day.refresh_from_db()
+    if not request.htmx:
+        level = messages.success if status == 200 else messages.error
+        if note:
+            level(request, note)
+        return redirect("action-day-plan", code=action_day.code)
+    context = plan_context(request, action_day) | {"note": note, "note_ok": status == 200}
+    response = render(request, "inspections/plan.html#plan-body", context, status=status)
+    return trigger_client_event(response, "plan-changed")
+
+
+def form_kwargs(form_class: type, request: HttpRequest) -> dict[str, Any]:
+    return {"user": request.user} if form_class is AddVisitsForm else {}
+
+
+@login_required
+@require_POST
+def plan_add_visits(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: AddVisitsForm) -> str:
+        # A drawn area takes the premises inside it that match the current filters.
+        filters = PremisesFilterForm(request.POST, user=request.user)
+        candidates: QuerySet[Premises] = visible_premises(request.user).filter(
+            municipality=action_day.municipality
+        )
+        if filters.is_valid():
+            candidates = filters.filter(candidates)
+        chosen = form.chosen(candidates)
+        if not chosen:
+            raise ValidationError(_("No premises in that selection."))
+        added = actions.add_visits(
+            action_day=action_day,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            premises=chosen,
+        )
+        return _("%(count)d visit(s) added.") % {"count": len(added)}
+
+    return plan_change(request, code, AddVisitsForm, change)
+
+
+@login_required
+@require_POST
+def plan_remove_visit(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> str:
+        data = form.cleaned_data
+        data["visit"].action_day = action_day
+        actions.remove_visit(visit=data["visit"], user=request.user, version=data["version"])
+        return _("The visit was removed.")
+
+    return plan_change(request, code, VisitForm, change)
+
+
+@login_required
+@require_POST
+def plan_partners(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> str:
+        data = form.cleaned_data
+        actions.set_partners(
+            action_day=action_day,
+            user=request.user,
+            version=data["version"],
+            partners=data["partners"],
+        )
+        return _("The participating partners were saved.")
+
+    return plan_change(request, code, PartnersForm, change)
+
+
+@login_required
+@require_POST
+def plan_team(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> str:
+        data = form.cleaned_data
+        team: Team | None = data.get("team")
+        actions.save_team(
+            action_day=action_day,
+            user=request.user,
+            version=data["version"],
+            name=data["name"],
+            lead=data["lead"],
+            members=list(data["members"]),
+            team=team,
+        )
+        return _("Team %(name)s was saved.") % {"name": data["name"]}
+
+    return plan_change(request, code, TeamForm, change)
+
+
+@login_required
+@require_POST
+def plan_assign(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> None:
+        data = form.cleaned_data
+        data["visit"].action_day = action_day
+        actions.assign_visit(
+            visit=data["visit"], team=data["team"], user=request.user, version=data["version"]
+        )
+
+    return plan_change(request, code, AssignForm, change)
+
+
+class RouteForm(VisitForm):
+    def __init__(self, *args: Any, action_day: ActionDay, **kwargs: Any) -> None:
+        super().__init__(*args, action_day=action_day, **kwargs)
+        self.fields["visit"].required = False
+
+
+@login_required
+@require_POST
+def plan_routes(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> str:
+        data = form.cleaned_data
+        count = actions.plan_routes(
+            action_day=action_day, user=request.user, version=data["version"]
+        )
+        return _("Routes and slots proposed for %(count)d visit(s).") % {"count": count}
+
+    return plan_change(request, code, RouteForm, change)
+
+
+class StatusChangeForm(StatusForm):
+    def __init__(self, *args: Any, action_day: ActionDay, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+@login_required
+@require_POST
+def plan_status(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> str:
+        data = form.cleaned_data
+        try:
+            actions.change_status(
+                action_day=action_day,
+                user=request.user,
+                version=data["version"],
+                status=data["status"],
+            )
+        except InvalidTransition as error:
+            raise ValidationError(str(error)) from error
+        return _("The action day is now “%(status)s”.") % {
+            "status": ActionDay.Status(data["status"]).label
+        }
+
+    response = plan_change(request, code, StatusChangeForm, change)
+    if request.htmx and response.status_code == 200:
+        # The whole page changes with the status (what may still be edited).
+        response["HX-Refresh"] = "true"
+    return response

@@ -1,0 +1,156 @@
+"""The planning screen through HTTP: secrecy, HTMX fragments, bad input, concurrency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inspections import actions
+from inspections.models import ActionDay, Visit
+from partners.models import AuditEntry
+from tests.base import CastTestCase
+from tests.planning_fixtures import give_trafficking_check, make_action_day, make_premises
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class PlanViewTestCase(CastTestCase):
+    def setUp(self) -> None:
+        self.client.cookies["django_language"] = "en"
+        give_trafficking_check(self.police)
+        self.day = make_action_day(self.cast)
+        self.premises = [make_premises(self.city_a, n, sector=None) for n in range(1, 4)]
+        self.url = reverse("action-day-plan", args=[self.day.code])
+
+    def post(self, name: str, data: dict[str, Any], **extra: Any) -> Any:
+        self.day.refresh_from_db()
+        data = {"version": self.day.version, **data}
+        return self.client.post(reverse(name, args=[self.day.code]), data, **extra)
+
+
+class PlanAccessTests(PlanViewTestCase):
+    def test_coordinator_sees_plan_and_the_view_is_audited(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(self.url)
+        self.assertContains(response, "Actiedag Stationsbuurt")
+        self.assertTrue(
+            AuditEntry.objects.filter(action="read", object_code=str(self.day.code)).exists()
+        )
+
+    def test_secret_day_is_a_404_for_everyone_else(self) -> None:
+        for user in (self.police_inspector, self.clerk, self.mayor, self.outsider):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(self.url).status_code, 404, user)
+            response = self.client.get(reverse("action-day-list"))
+            self.assertNotContains(response, "Actiedag Stationsbuurt")
+
+    def test_participant_sees_day_in_list_after_release_but_cannot_plan(self) -> None:
+        actions.set_partners(
+            action_day=self.day,
+            user=self.coordinator,
+            version=self.day.version,
+            partners=[self.police],
+        )
+        ActionDay.objects.filter(pk=self.day.pk).update(status=ActionDay.Status.RELEASED)
+        self.client.force_login(self.police_inspector)
+        self.assertContains(self.client.get(reverse("action-day-list")), "Actiedag Stationsbuurt")
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+
+    def test_inspector_cannot_change_a_plan(self) -> None:
+        self.client.force_login(self.police_inspector)
+        response = self.post("plan-add-visits", {"premises": [str(self.premises[0].code)]})
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(Visit.objects.exists())
+
+
+class PlanChangeTests(PlanViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.coordinator)
+
+    def test_add_visits_returns_plan_body_with_trigger(self) -> None:
+        response = self.post(
+            "plan-add-visits", {"premises": [str(p.code) for p in self.premises[:2]]}, **HTMX
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("plan-changed", response["HX-Trigger"])
+        self.assertContains(response, 'id="plan-body"')
+        self.assertContains(response, "2 visits")
+        self.assertEqual(Visit.objects.count(), 2)
+
+    def test_area_drawn_on_the_map_adds_premises_inside_it(self) -> None:
+        inside = self.premises[0]
+        ring = [
+            [inside.lon - 0.0004, inside.lat - 0.0004],
+            [inside.lon + 0.0004, inside.lat - 0.0004],
+            [inside.lon + 0.0004, inside.lat + 0.0004],
+            [inside.lon - 0.0004, inside.lat + 0.0004],
+        ]
+        import json
+
+        self.post("plan-add-visits", {"polygon": json.dumps(ring), "min_risk": ""}, **HTMX)
+        self.assertEqual(list(Visit.objects.values_list("premises", flat=True)), [inside.pk])
+
+    def test_premises_of_another_city_is_refused_with_a_message(self) -> None:
+        foreign = make_premises(self.city_b, 9)
+        response = self.post("plan-add-visits", {"premises": [str(foreign.code)]}, **HTMX)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Visit.objects.exists())
+
+    def test_empty_selection_gets_a_clear_message(self) -> None:
+        response = self.post("plan-add-visits", {}, **HTMX)
+        self.assertContains(response, "Choose at least one premises", status_code=400)
+
+    def test_stale_version_is_409_and_nothing_lost(self) -> None:
+        self.post("plan-add-visits", {"premises": [str(self.premises[0].code)]}, **HTMX)
+        response = self.client.post(
+            reverse("plan-add-visits", args=[self.day.code]),
+            {"version": 1, "premises": [str(self.premises[1].code)]},
+            **HTMX,
+        )
+        self.assertContains(response, "Someone else changed this plan", status_code=409)
+        self.assertEqual(Visit.objects.count(), 1)
+
+    def test_team_with_a_person_outside_the_partners_is_refused(self) -> None:
+        response = self.post("plan-team", {"name": "Team 1", "lead": self.clerk.pk}, **HTMX)
+        self.assertContains(response, "not with a participating partner", status_code=400)
+        self.assertFalse(self.day.teams.exists())
+
+    def test_full_flow_to_release(self) -> None:
+        self.post("plan-partners", {"partners": [self.police.pk, self.social.pk]}, **HTMX)
+        self.post("plan-add-visits", {"premises": [str(p.code) for p in self.premises]}, **HTMX)
+        self.post(
+            "plan-team",
+            {
+                "name": "Team 1",
+                "lead": self.police_inspector.pk,
+                "members": [self.social_inspector.pk],
+            },
+            **HTMX,
+        )
+        team = self.day.teams.get()
+        for visit in Visit.objects.all():
+            self.post("plan-assign", {"visit": str(visit.code), "team": team.pk}, **HTMX)
+        self.post("plan-routes", {}, **HTMX)
+        self.post("plan-status", {"status": "planned"}, **HTMX)
+        response = self.post("plan-status", {"status": "released"}, **HTMX)
+        self.assertEqual(response.status_code, 200)
+        self.day.refresh_from_db()
+        self.assertEqual(self.day.status, ActionDay.Status.RELEASED)
+        self.assertFalse(Visit.objects.filter(slot_start__isnull=True).exists())
+
+    def test_plan_body_queries_do_not_grow_with_visits(self) -> None:
+        def count(n_visits: int) -> int:
+            extra = [
+                make_premises(self.city_a, 100 + i + n_visits * 100, sector="car_wash")
+                for i in range(n_visits)
+            ]
+            self.post("plan-add-visits", {"premises": [str(p.code) for p in extra]}, **HTMX)
+            with CaptureQueriesContext(connection) as queries:
+                self.post("plan-routes", {}, **HTMX)
+            return len(queries)
+
+        self.assertEqual(count(3), count(30))
