@@ -23,7 +23,7 @@
       return;
     }
     const config = readJson("map-config");
-    const map = L.map(container, { zoomControl: true, preferCanvas: true });
+    const map = L.map(container, { zoomControl: true, preferCanvas: true, maxZoom: 19 });
     if (config.tileUrl) {
       L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 20 }).addTo(map);
     }
@@ -66,7 +66,9 @@
 
     function openPopup(marker) {
       const url = config.popupUrl.replace(config.placeholder, dashed(marker.options.code));
-      marker.bindPopup("…", { maxWidth: 420, minWidth: 280, maxHeight: 420 }).openPopup();
+      marker
+        .bindPopup("…", { maxWidth: 380, minWidth: 300, maxHeight: 320, autoPanPadding: [16, 16] })
+        .openPopup();
       fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
         .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
         .then((html) => marker.setPopupContent(html))
