@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from inspections.models import ActionDay, Visit
+from inspections.models import ActionDay, Team, Visit
 from partners import audit
 from partners.access import visible_municipalities
 from partners.models import AuditEntry, Municipality, Role, person_of
@@ -116,3 +116,19 @@ def get_visit_for_user(request: HttpRequest, code: Any) -> Visit:
         )
     except (Visit.DoesNotExist, ValueError) as error:
         raise Http404("No such visit") from error
+
+
+def coordinates(user: Any, action_day: ActionDay) -> bool:
+    """Whether the user is one of the day's coordinators (may plan it and export all of it)."""
+    return plannable_action_days(user).filter(pk=action_day.pk).exists()
+
+
+def teams_of(user: Any, action_day: ActionDay) -> QuerySet[Team]:
+    """The day's teams the user is a member or lead of; none until the day is released."""
+    if action_day.status not in PARTICIPANT_STATUSES:
+        return Team.objects.none()
+    return (
+        action_day.teams.filter(Q(members=user) | Q(lead=user))
+        .filter(action_day__municipality__in=visible_municipalities(user))
+        .distinct()
+    )

@@ -1,0 +1,352 @@
+"""Briefing packs: one PDF per team holding only that team's part of the plan, one for
+the coordinator holding all, generated in the worker, downloaded by the right people."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django_q.conf import Conf
+from pypdf import PdfReader
+
+from inspections import briefing
+from inspections.models import ActionDay
+from partners.models import AuditEntry
+from tests.base import CastTestCase
+from tests.cast import build_cast
+from tests.day_fixtures import build_day
+
+OTHER_TEAMS = (
+    "Restaurant Balisto",
+    "Office Clumsy",
+    "Grote Markt",
+    "Leide 44",
+    "Night shop Trilby",
+    "Stationsstraat 9",
+    "+32 470 22 22 22",
+)
+
+
+def pdf_text(content: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(content))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+class BriefingCase(CastTestCase):
+    def setUp(self) -> None:
+        self.day = build_day(self)
+        self.action_day = self.day.action_day
+        self.team_1, self.team_2 = self.day.teams["Team 1"], self.day.teams["Team 2"]
+
+    def generate(self) -> dict[str, Any]:
+        return briefing.generate_packs(self.action_day.pk)
+
+    def pack_url(self, key: str) -> str:
+        return reverse("action-day-briefing-pack", args=[self.action_day.code, key])
+
+
+class PackContentTests(BriefingCase):
+    def test_team_pack_holds_its_visits_in_route_order_with_times_and_contacts(self) -> None:
+        pages, text = pdf_text(briefing.render_pack(self.action_day, self.team_1))
+        assert 1 <= pages <= 4
+        for expected in (
+            "Car Wash Donut",
+            "Bergensesteenweg 120, 1500 Halle",
+            "Massage Wilby",
+            "10:00–10:15",
+            "11:00–11:15",
+            "Politiekantoor Halle",
+            "08:30",
+            "+32 470 11 11 11",
+            "+32 2 356 00 00",
+            "Wet op het politieambt art. 26",
+            "Zwartwerk, Dimona en arbeidsovereenkomsten",
+            "Team 1",
+        ):
+            assert expected in text, expected
+        assert text.index("Car Wash Donut") < text.index("Massage Wilby")
+
+    def test_team_pack_holds_nothing_of_other_teams(self) -> None:
+        _, text = pdf_text(briefing.render_pack(self.action_day, self.team_1))
+        for secret in (*OTHER_TEAMS, "Team 2", "Team 3", "Fire"):
+            assert secret not in text, secret
+
+    def test_coordinator_pack_holds_every_team(self) -> None:
+        pages, text = pdf_text(briefing.render_pack(self.action_day))
+        for visit in self.day.visits.values():
+            assert visit.premises.name in text
+        for name in ("Team 1", "Team 2", "Team 3", "Human trafficking indicators"):
+            assert name in text
+        # The overview, then each team from a new page.
+        assert 4 <= pages <= 10
+
+    def test_a_team_of_another_day_is_refused(self) -> None:
+        other = ActionDay.objects.create(
+            municipality=self.city_a,
+            title="Other",
+            date=self.action_day.date,
+            starts_at=self.action_day.starts_at,
+            ends_at=self.action_day.ends_at,
+            coordinator=self.coordinator,
+        )
+        with pytest.raises(briefing.BriefingRefused):
+            briefing.render_pack(other, self.team_1)
+
+    def test_map_draws_numbered_stops_route_briefing_point_and_zone(self) -> None:
+        section = briefing.team_section(self.action_day, self.team_1, "#0b5cad")
+        svg = str(section.map_svg)
+        assert svg.startswith("<svg") and svg.count("<circle") == 2
+        assert ">1</text>" in svg and ">2</text>" in svg and ">B</text>" in svg
+        assert svg.count("<polyline") == 1 and svg.count("<polygon") == 1
+
+    def test_pack_renders_in_the_municipality_language(self) -> None:
+        self.city_a.language = "fr"
+        self.city_a.save()
+        self.action_day.refresh_from_db()
+        _, text = pdf_text(briefing.render_pack(self.action_day, self.team_1))
+        assert (
+            "mardi" in text
+            or "lundi" in text
+            or "mercredi" in text
+            or "jeudi" in text
+            or "vendredi" in text
+            or "samedi" in text
+            or "dimanche" in text
+        )
+        assert "Travail non déclaré" in text or "Dimona" in text
+
+
+class FetcherTests(BriefingCase):
+    def test_static_files_are_read_from_disk(self) -> None:
+        response = briefing.LocalFetcher().fetch("file:///static/integra/print.css")
+        assert b"@page" in response.read()
+
+    def test_network_and_other_files_are_refused(self) -> None:
+        fetcher = briefing.LocalFetcher()
+        for url in (
+            "http://tiles.example.be/1/2/3.png",
+            "https://example.com/x.css",
+            "file:///etc/passwd",
+            "file:///static/../../etc/passwd",
+            "ftp://example.com/x",
+            "file://evil.example/static/integra/print.css",
+        ):
+            with pytest.raises(ValueError):
+                fetcher.fetch(url)
+
+    def test_media_files_are_read_and_traversal_refused(self) -> None:
+        from django.conf import settings
+
+        media = Path(settings.MEDIA_ROOT)
+        media.mkdir(parents=True, exist_ok=True)
+        (media / "logo.svg").write_text("<svg/>")
+        assert briefing.LocalFetcher().fetch("file:///media/logo.svg").read() == b"<svg/>"
+        with pytest.raises(ValueError):
+            briefing.LocalFetcher().fetch("file:///media/../../../etc/passwd")
+
+    def test_an_external_image_in_the_html_is_never_fetched(self) -> None:
+        html = '<p>x</p><img src="http://127.0.0.1:9/never.png">'
+        with mock.patch("urllib.request.OpenerDirector.open") as network:
+            content = briefing.html_to_pdf(html)
+        network.assert_not_called()
+        assert content.startswith(b"%PDF")
+
+
+class GenerationTests(BriefingCase):
+    def test_worker_stores_every_pack_and_its_status(self) -> None:
+        status = self.generate()
+        assert status["state"] == "done" and status["done"] == status["total"] == 4
+        assert set(status["files"]) == {"coordinator", "team-1", "team-2", "team-3"}
+        folder = Path(briefing.pack_dir(self.action_day))
+        assert (folder / "team-1.pdf").read_bytes().startswith(b"%PDF")
+        assert json.loads((folder / "status.json").read_text())["version"] == 1
+        _, text = pdf_text((folder / "team-2.pdf").read_bytes())
+        assert "Restaurant Balisto" in text and "Car Wash Donut" not in text
+
+    def test_generating_again_removes_packs_of_deleted_teams(self) -> None:
+        self.generate()
+        self.day.teams["Team 3"].delete()
+        status = self.generate()
+        assert "team-3" not in status["files"]
+        assert not briefing.pack_file(self.action_day, "team-3").exists()
+
+    def test_coordinator_starts_generation_in_the_worker_and_the_page_polls(self) -> None:
+        self.client.force_login(self.coordinator)
+        url = reverse("action-day-briefing-generate", args=[self.action_day.code])
+        with (
+            mock.patch("inspections.briefing.async_task") as queue,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = self.client.post(url, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        queue.assert_called_once()
+        assert queue.call_args.args == ("inspections.briefing.generate_packs", self.action_day.pk)
+        assert 'hx-trigger="every 2s"' in response.content.decode()
+        assert AuditEntry.objects.filter(
+            action=AuditEntry.Action.EXPORT, object_code=str(self.action_day.code)
+        ).exists()
+
+    def test_generation_runs_through_django_q(self) -> None:
+        self.client.force_login(self.coordinator)
+        url = reverse("action-day-briefing-generate", args=[self.action_day.code])
+        with mock.patch.object(Conf, "SYNC", True), self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url)
+        assert briefing.read_status(self.action_day)["state"] == "done"
+        page = self.client.get(
+            reverse("action-day-briefing", args=[self.action_day.code]),
+            headers={"HX-Request": "true"},
+        )
+        body = page.content.decode()
+        assert "every 2s" not in body and self.pack_url("team-1") in body
+
+    def test_outdated_packs_are_flagged_after_the_plan_changes(self) -> None:
+        self.generate()
+        ActionDay.objects.filter(pk=self.action_day.pk).update(version=2)
+        self.client.force_login(self.coordinator)
+        self.client.cookies["django_language"] = "en"
+        page = self.client.get(reverse("action-day-briefing", args=[self.action_day.code]))
+        assert "The plan has changed since these packs were generated" in page.content.decode()
+
+    def test_participant_cannot_start_generation(self) -> None:
+        self.client.force_login(self.police_inspector)
+        url = reverse("action-day-briefing-generate", args=[self.action_day.code])
+        assert self.client.post(url).status_code == 404
+
+
+class DownloadTests(BriefingCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.generate()
+
+    def test_coordinator_downloads_every_pack_and_each_download_is_audited(self) -> None:
+        self.client.force_login(self.coordinator)
+        for key in ("coordinator", "team-1", "team-2", "team-3"):
+            response = self.client.get(self.pack_url(key))
+            assert response.status_code == 200, key
+            assert response["Content-Type"] == "application/pdf"
+            assert response.getvalue().startswith(b"%PDF")
+        exports = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, user=self.coordinator)
+        assert {entry.detail.get("briefing") for entry in exports} >= {"coordinator", "team-1"}
+
+    def test_member_downloads_only_their_own_team_pack(self) -> None:
+        self.client.force_login(self.police_inspector)
+        response = self.client.get(self.pack_url("team-1"))
+        assert response.status_code == 200
+        _, text = pdf_text(response.getvalue())
+        assert "Car Wash Donut" in text and "Restaurant Balisto" not in text
+        for key in ("team-2", "team-3", "coordinator"):
+            assert self.client.get(self.pack_url(key)).status_code == 404
+
+    def test_member_of_team_2_cannot_get_team_1_pack(self) -> None:
+        self.client.force_login(self.social_inspector)
+        assert self.client.get(self.pack_url("team-1")).status_code == 404
+        assert self.client.get(self.pack_url("team-2")).status_code == 200
+
+    def test_before_release_members_get_nothing(self) -> None:
+        ActionDay.objects.filter(pk=self.action_day.pk).update(status=ActionDay.Status.PLANNED)
+        self.client.force_login(self.police_inspector)
+        assert self.client.get(self.pack_url("team-1")).status_code == 404
+        page = reverse("action-day-briefing", args=[self.action_day.code])
+        assert self.client.get(page).status_code == 404
+
+    def test_outsider_clerk_mayor_and_analyst_get_404(self) -> None:
+        for user in (self.outsider, self.clerk, self.mayor, self.analyst):
+            self.client.force_login(user)
+            assert self.client.get(self.pack_url("team-1")).status_code == 404, user
+            assert self.client.get(self.pack_url("coordinator")).status_code == 404, user
+            page = reverse("action-day-briefing", args=[self.action_day.code])
+            assert self.client.get(page).status_code == 404, user
+
+    def test_member_page_lists_only_their_pack(self) -> None:
+        self.client.force_login(self.police_inspector)
+        page = self.client.get(reverse("action-day-briefing", args=[self.action_day.code]))
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert self.pack_url("team-1") in body and self.pack_url("team-2") not in body
+        generate = reverse("action-day-briefing-generate", args=[self.action_day.code])
+        assert "Team 2" not in body and generate not in body
+
+    def test_a_pack_not_generated_yet_is_404(self) -> None:
+        briefing.pack_file(self.action_day, "team-1").unlink()
+        self.client.force_login(self.police_inspector)
+        assert self.client.get(self.pack_url("team-1")).status_code == 404
+
+
+class CommandTests(BriefingCase):
+    def test_command_writes_the_same_pack_as_the_worker(self) -> None:
+        self.generate()
+        output = Path(briefing.pack_dir(self.action_day)) / "cli.pdf"
+        call_command(
+            "briefing_pack",
+            str(self.action_day.code),
+            "--team",
+            "Team 1",
+            "-o",
+            str(output),
+            stdout=io.StringIO(),
+        )
+        stored = briefing.pack_file(self.action_day, "team-1").read_bytes()
+
+        def lines(content: bytes) -> list[str]:
+            _, text = pdf_text(content)
+            return [line for line in text.splitlines() if "Generated" not in line]
+
+        assert lines(output.read_bytes()) == lines(stored)
+        assert AuditEntry.objects.filter(
+            action=AuditEntry.Action.EXPORT, detail__via="briefing_pack command"
+        ).exists()
+
+    def test_command_without_team_writes_the_coordinator_pack(self) -> None:
+        output = Path(briefing.pack_dir(self.action_day)) / "all.pdf"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        call_command(
+            "briefing_pack", str(self.action_day.code), "-o", str(output), stdout=io.StringIO()
+        )
+        _, text = pdf_text(output.read_bytes())
+        assert "Night shop Trilby" in text and "Car Wash Donut" in text
+
+    def test_command_refuses_unknown_day_or_team(self) -> None:
+        self.output = briefing.pack_dir(self.action_day) / "refused.pdf"
+        with pytest.raises(CommandError):
+            call_command("briefing_pack", "not-a-code", "-o", str(self.output))
+        with pytest.raises(CommandError):
+            call_command(
+                "briefing_pack",
+                str(self.action_day.code),
+                "--team",
+                "Team 9",
+                "-o",
+                str(self.output),
+            )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pack_page_looks_right(page: Any, screenshot: Any) -> None:
+    """The HTML the PDF is made from, as a page, to look at."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    cast = build_cast()
+    day = build_day(cast)
+    with translation.override("nl"):
+        html = render_to_string(
+            "inspections/briefing_pack.html",
+            briefing.pack_context(day.action_day, day.teams["Team 1"]),
+        )
+    css = (Path(settings.BASE_DIR) / "static/integra/print.css").read_text()
+    link = '<link rel="stylesheet" href="/static/integra/print.css">'
+    assert link in html
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.set_content(html.replace(link, f"<style>{css}</style>"))
+    page.emulate_media(media="print")
+    assert page.get_by_text("Car Wash Donut").is_visible()
+    screenshot("briefing-pack-team")
