@@ -28,6 +28,13 @@ from inspections.models import (
 from partners import audit
 from partners.models import AuditEntry, Competency, Municipality, Partner, Person
 
+# Proposals prefer the partner closest to the city: local, then regional, federal, judicial.
+LEVEL_ORDER = [
+    Partner.Level.LOCAL,
+    Partner.Level.REGIONAL,
+    Partner.Level.FEDERAL,
+    Partner.Level.JUDICIAL,
+]
 # Teams leave the briefing this many minutes after it starts.
 BRIEFING_MINUTES = 30
 
@@ -90,8 +97,13 @@ class TaskProposer:
             self.rules.setdefault(sector_id, []).append(competency_id)
         self.trafficking = Competency.objects.filter(code=TRAFFICKING_COMPETENCY).first()
         self.holders: dict[int, list[Partner]] = {}
-        partners = action_day.partners.prefetch_related("competencies").order_by(
-            "-makes_official_findings", "level", "short_name"
+        partners = sorted(
+            action_day.partners.prefetch_related("competencies"),
+            key=lambda partner: (
+                not partner.makes_official_findings,
+                LEVEL_ORDER.index(str(partner.level)),
+                partner.short_name,
+            ),
         )
         for partner in partners:
             for competency in partner.competencies.all():
@@ -270,6 +282,8 @@ def assign_visit(*, visit: Visit, team: Team | None, user: Any, version: int) ->
     visit.team = team
     visit.route_order = None
     visit.save(update_fields=["team", "route_order"])
+    if team is not None:
+        fit_tasks_to_team(visit, team)
     audit.record(
         user,
         AuditEntry.Action.CHANGE,
@@ -277,6 +291,28 @@ def assign_visit(*, visit: Visit, team: Team | None, user: Any, version: int) ->
         visit=str(visit.code),
         team=team.name if team else None,
     )
+
+
+def fit_tasks_to_team(visit: Visit, team: Team) -> None:
+    """Give each check to a partner present in the team when one of them holds it."""
+    people = [*team.members.all(), *([team.lead] if team.lead else [])]
+    in_team = list(
+        Partner.objects.filter(people__user__in=people, action_days=visit.action_day)
+        .prefetch_related("competencies")
+        .distinct()
+    )
+    for task in visit.tasks.exclude(partner__in=in_team):
+        holder = next(
+            (
+                partner
+                for partner in in_team
+                if any(c.pk == task.competency_id for c in partner.competencies.all())
+            ),
+            None,
+        )
+        if holder is not None:
+            task.partner = holder
+            task.save(update_fields=["partner"])
 
 
 def first_departure(action_day: ActionDay) -> time:

@@ -91,6 +91,14 @@ PEOPLE = [
     ('analyst', 'Lies', 'De Smet', 'stad-halle-iv', [Role.ANALYST], [HALLE]),
     ('admin', 'Pieter', 'Maes', 'stad-halle-iv', [Role.ADMIN], [HALLE]),
     ('malmedy', 'Julien', 'Lambert', 'ville-malmedy', [Role.COORDINATOR], [MALMEDY]),
+    # Further inspectors who make up the demo's teams.
+    ('police2', 'Ann', 'Wouters', 'pz-zennevallei', [Role.INSPECTOR, Role.TEAM_LEAD], [HALLE]),
+    ('police3', 'Bram', 'Jacobs', 'pz-zennevallei', [Role.INSPECTOR, Role.TEAM_LEAD], [HALLE]),
+    ('environment', 'Hilde', 'Mertens', 'stad-halle-omgeving', [Role.INSPECTOR, Role.TEAM_LEAD],
+     [HALLE]),
+    ('housing', 'Youssef', 'Bennani', 'stad-halle-wonen', [Role.INSPECTOR, Role.TEAM_LEAD],
+     [HALLE]),
+    ('labour', 'Greet', 'Lemmens', 'tsw', [Role.INSPECTOR, Role.TEAM_LEAD], [HALLE]),
 ]
 # fmt: on
 

@@ -349,4 +349,3 @@ class SectorRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sector} → {self.competency}"
-

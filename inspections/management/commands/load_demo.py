@@ -3,6 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from gis import demo as gis_demo
+from gis.tasks_schedule import ensure_schedules
+from inspections import demo as inspections_demo
 from partners import demo as partners_demo
 from partners.models import Municipality
 
@@ -11,11 +13,14 @@ class Command(BaseCommand):
     help = (
         "Build the demo city (Halle) with its partners, sharing protocol and demo users "
         "(password 'demo'), its premises register from real address points with signals and "
-        "zones, plus a second municipality (Malmedy). Idempotent: a second run changes nothing."
+        "zones, a released action day for today and a closed one from last month, plus a "
+        "second municipality (Malmedy). Idempotent: a second run changes nothing."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         partners_demo.load()
         halle = Municipality.objects.get(code=partners_demo.HALLE)
         gis_demo.load(halle)
+        inspections_demo.load(halle)
+        ensure_schedules()
         self.stdout.write(self.style.SUCCESS("Demo city Halle is ready."))
