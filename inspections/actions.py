@@ -29,12 +29,7 @@ from partners import audit
 from partners.models import AuditEntry, Competency, Municipality, Partner, Person
 
 # Proposals prefer the partner closest to the city: local, then regional, federal, judicial.
-LEVEL_ORDER = [
-    Partner.Level.LOCAL,
-    Partner.Level.REGIONAL,
-    Partner.Level.FEDERAL,
-    Partner.Level.JUDICIAL,
-]
+LEVEL_ORDER = ["local", "regional", "federal", "judicial"]
 # Teams leave the briefing this many minutes after it starts.
 BRIEFING_MINUTES = 30
 
