@@ -23,3 +23,18 @@ urlpatterns += [
     path("<uuid:code>/copy/", reuse.copy_page, name="action-day-copy"),
     path("<uuid:code>/reinspect/", reuse.reinspect_page, name="action-day-reinspect"),
 ]
+
+from inspections.views import planning  # noqa: E402 - grouped with its routes
+
+urlpatterns += [
+    path("", planning.action_day_list, name="action-day-list"),
+    path("new/", planning.action_day_create, name="action-day-create"),
+    path("<uuid:code>/plan/", planning.action_day_plan, name="action-day-plan"),
+    path("<uuid:code>/plan/visits/", planning.plan_add_visits, name="plan-add-visits"),
+    path("<uuid:code>/plan/visits/remove/", planning.plan_remove_visit, name="plan-remove-visit"),
+    path("<uuid:code>/plan/partners/", planning.plan_partners, name="plan-partners"),
+    path("<uuid:code>/plan/teams/", planning.plan_team, name="plan-team"),
+    path("<uuid:code>/plan/assign/", planning.plan_assign, name="plan-assign"),
+    path("<uuid:code>/plan/routes/", planning.plan_routes, name="plan-routes"),
+    path("<uuid:code>/plan/status/", planning.plan_status, name="plan-status"),
+]
