@@ -178,6 +178,8 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic; whitenoise expects it to exist
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# The largest photo a device may upload as evidence (bytes).
+EVIDENCE_MAX_BYTES = int(env.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from inspections.api import api
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers, and the no-op floor of the benchmarks."""
@@ -18,4 +20,6 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("gis/", include("gis.urls")),
     path("inspections/", include("inspections.urls")),
+    path("field/", include("inspections.field_urls")),
+    path("api/v1/", api.urls),
 ]

@@ -1,5 +1,18 @@
 """The inspections app's models, one module per feature."""
 
+from inspections.models.checklists import (
+    ChecklistTemplate,
+    ChecklistVersion,
+    PublishedVersionError,
+    Sharing,
+)
+from inspections.models.findings import (
+    DeviceToken,
+    Evidence,
+    Finding,
+    FindingAnswer,
+    Submission,
+)
 from inspections.models.planning import (
     TRAFFICKING_COMPETENCY,
     ActionDay,
@@ -13,6 +26,15 @@ from inspections.models.planning import (
 __all__ = [
     "TRAFFICKING_COMPETENCY",
     "ActionDay",
+    "ChecklistTemplate",
+    "ChecklistVersion",
+    "DeviceToken",
+    "Evidence",
+    "Finding",
+    "FindingAnswer",
+    "PublishedVersionError",
+    "Sharing",
+    "Submission",
     "InvalidTransition",
     "SectorRule",
     "Team",

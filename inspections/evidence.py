@@ -1,0 +1,117 @@
+"""Photo evidence, stored once under its SHA-256 in ``MEDIA_ROOT/evidence/``.
+
+Rules: the bytes must hash to the name they are sent under; they must be a JPEG, PNG or
+WebP image that decodes, no larger than ``EVIDENCE_MAX_BYTES``; the photo must be one the
+submission's answers refer to. The file is written to a temporary name and moved into
+place, so a reader never sees half a photo; sending it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from PIL import Image
+
+from inspections.checklists.definition import SHA256, photos_in
+from inspections.models import Evidence, Finding, Submission
+from inspections.sync import Problem, refresh_completeness
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MAX_PIXELS = 60_000_000
+
+
+@dataclass
+class StoredPhoto:
+    created: bool
+    evidence: Evidence
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def evidence_path(sha256: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "evidence" / sha256[:2] / sha256
+
+
+def inspect_image(data: bytes) -> tuple[str, int, int]:
+    """(content type, width, height) of an image we accept, or Problem 400."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format or ""
+                width, height = image.size
+                if kind not in FORMATS:
+                    raise Problem(400, "Not a photo", "Send a JPEG, PNG or WebP image.")
+                if width * height > MAX_PIXELS:
+                    raise Problem(400, "Photo too large", "The image has too many pixels.")
+                image.load()
+    except Problem:
+        raise
+    except Exception as error:
+        raise Problem(400, "Not a photo", "The file is not an image that can be read.") from error
+    return FORMATS[kind], width, height
+
+
+def store_photo(*, user: Any, submission: Submission, sha256: str, data: bytes) -> StoredPhoto:
+    if not SHA256.match(sha256):
+        raise Problem(400, "Bad photo name", "A photo is named by its SHA-256 in lowercase hex.")
+    if sha256 not in photos_in(submission.template_version.definition, submission.answers):
+        raise Problem(400, "Unknown photo", "This submission's answers do not refer to it.")
+    if len(data) > max_bytes():
+        raise Problem(413, "Photo too large", f"A photo may be at most {max_bytes()} bytes.")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise Problem(400, "Hash mismatch", "The bytes do not hash to the name they were sent as.")
+    existing = Evidence.objects.filter(sha256=sha256).first()
+    if existing is not None and evidence_path(sha256).exists():
+        _refresh(submission)
+        return StoredPhoto(created=False, evidence=existing)
+    content_type, width, height = inspect_image(data)
+    write_atomically(evidence_path(sha256), data)
+    created = False
+    try:
+        with transaction.atomic():
+            existing, created = Evidence.objects.get_or_create(
+                sha256=sha256,
+                defaults={
+                    "size": len(data),
+                    "content_type": content_type,
+                    "width": width,
+                    "height": height,
+                    "uploaded_by": user,
+                },
+            )
+    except IntegrityError:
+        existing = Evidence.objects.get(sha256=sha256)
+    _refresh(submission)
+    return StoredPhoto(created=created, evidence=existing)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _refresh(submission: Submission) -> None:
+    # The finding as it is now: a later submission may have replaced its answers.
+    finding = Finding.objects.select_related("template_version").get(pk=submission.finding_id)
+    refresh_completeness(finding)

@@ -1,0 +1,342 @@
+"""Storing what devices send: findings (idempotent, versioned) and visit outcomes.
+
+Rules:
+
+- a submission is stored once: its ``client_id`` is unique, and sending it again, also
+  concurrently, returns what was stored without storing anything new;
+- ``base_version`` is the finding version the device last saw (None for a new finding);
+  a stale one is refused with the current version (409), never written over;
+- answers are validated against the checklist version they answer; nothing is stored
+  when any answer is wrong (400, the reasons per question);
+- a "yes" to a question linked to an indicator raises a signal on the premises (source
+  "earlier inspection", confidentiality from the answer's sharing level) and refreshes
+  the premises' risk; a later "no" withdraws it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gis import risk
+from gis.models import Indicator, Signal
+from inspections.checklists.definition import clean_answers, label_in, photos_in
+from inspections.field_access import field_visits, write_refusal
+from inspections.models import (
+    ChecklistVersion,
+    Evidence,
+    Finding,
+    FindingAnswer,
+    InvalidTransition,
+    Submission,
+    Visit,
+)
+from partners import audit
+from partners.models import AuditEntry, person_of
+
+
+@dataclass
+class Problem(Exception):
+    """An answer in the problem+json style (RFC 9457)."""
+
+    status: int
+    title: str
+    detail: str = ""
+    errors: dict[str, list[str]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail or self.title,
+        }
+        if self.errors:
+            body["errors"] = self.errors
+        return body | self.extra
+
+
+@dataclass
+class Stored:
+    created: bool
+    finding: Finding
+    submission: Submission
+
+
+class _Taken(Exception):
+    """Another transaction stored this client_id first."""
+
+
+def submit(
+    *,
+    user: Any,
+    client_id: uuid.UUID,
+    visit_code: uuid.UUID,
+    version_code: uuid.UUID,
+    answers: dict[str, Any],
+    base_version: int | None,
+    recorded_at: datetime,
+) -> Stored:
+    """Store one submission, or return the one stored under ``client_id``."""
+    existing = _stored(client_id)
+    if existing is not None:
+        return _replay(user, existing)
+    version = (
+        ChecklistVersion.objects.filter(code=version_code, status=ChecklistVersion.Status.PUBLISHED)
+        .select_related("template")
+        .first()
+    )
+    if version is None:
+        raise Problem(
+            400,
+            "Unknown checklist version",
+            errors={"template_version": ["No published checklist version has this code."]},
+        )
+    visit = Visit.objects.select_related("action_day", "premises").filter(code=visit_code).first()
+    refusal = write_refusal(user, visit, version)
+    if refusal:
+        raise Problem(403, "Not allowed", refusal)
+    assert visit is not None
+    cleaned, errors = clean_answers(version.definition, answers)
+    if errors:
+        raise Problem(400, "Invalid answers", "Some answers do not fit the checklist.", errors)
+    if recorded_at.tzinfo is None:
+        recorded_at = timezone.make_aware(recorded_at)
+    try:
+        with transaction.atomic():
+            return _store(user, client_id, visit, version, cleaned, base_version, recorded_at)
+    except (_Taken, Problem) as error:
+        existing = _stored(client_id)
+        if existing is not None:
+            return _replay(user, existing)
+        if isinstance(error, Problem):
+            raise
+        raise Problem(409, "Submission conflict") from error
+
+
+def _stored(client_id: uuid.UUID) -> Submission | None:
+    return (
+        Submission.objects.select_related("finding__visit__action_day", "template_version")
+        .filter(client_id=client_id)
+        .first()
+    )
+
+
+def _replay(user: Any, submission: Submission) -> Stored:
+    if submission.user_id != user.pk:
+        raise Problem(
+            409, "client_id already used", "Another submission was stored under this client_id."
+        )
+    return Stored(created=False, finding=submission.finding, submission=submission)
+
+
+def _conflict(finding: Finding | None, base_version: int | None) -> Problem:
+    current = finding.version if finding is not None else None
+    return Problem(
+        409,
+        "Version conflict",
+        "The finding changed since this device last saw it; nothing was overwritten.",
+        extra={"current_version": current, "base_version": base_version},
+    )
+
+
+def _store(
+    user: Any,
+    client_id: uuid.UUID,
+    visit: Visit,
+    version: ChecklistVersion,
+    answers: dict[str, Any],
+    base_version: int | None,
+    recorded_at: datetime,
+) -> Stored:
+    person = person_of(user)
+    assert person is not None
+    key = {"visit": visit, "partner_id": person.partner_id, "template_id": version.template_id}
+    finding = Finding.objects.select_for_update().filter(**key).order_by("pk").first()
+    fields = {
+        "template_version": version,
+        "answers": answers,
+        "recorded_by": user,
+        "recorded_at": recorded_at,
+    }
+    if base_version is None:
+        if finding is not None:
+            raise _conflict(finding, base_version)
+        try:
+            with transaction.atomic():
+                finding = Finding.objects.create(**key, **fields)
+        except IntegrityError:
+            raise _conflict(Finding.objects.filter(**key).first(), base_version) from None
+    else:
+        if finding is None or finding.version != base_version:
+            raise _conflict(finding, base_version)
+        moved = Finding.objects.filter(pk=finding.pk, version=base_version).update(
+            version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
+        if not moved:
+            raise _conflict(finding, base_version)
+        finding.refresh_from_db()
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                client_id=client_id,
+                finding=finding,
+                user=user,
+                template_version=version,
+                base_version=base_version,
+                version=finding.version,
+                answers=answers,
+                recorded_at=recorded_at,
+            )
+    except IntegrityError:
+        raise _Taken() from None
+    _store_answers(finding, version, user, recorded_at)
+    refresh_completeness(finding)
+    action = AuditEntry.Action.CREATE if base_version is None else AuditEntry.Action.CHANGE
+    audit.record(user, action, finding, client_id=str(client_id), version=finding.version)
+    return Stored(created=True, finding=finding, submission=submission)
+
+
+def _store_answers(
+    finding: Finding, version: ChecklistVersion, user: Any, recorded_at: datetime
+) -> None:
+    """Keep one row per answer with its sharing level, and the signals they raise."""
+    rows = {row.question: row for row in finding.answer_rows.select_related("signal")}
+    questions = {item["name"]: item for item in version.questions}
+    indicators = Indicator.objects.in_bulk(
+        [item["indicator"] for item in questions.values() if item.get("indicator")],
+        field_name="code",
+    )
+    signals_changed = False
+    for name, row in list(rows.items()):
+        if name not in finding.answers:
+            signals_changed |= _withdraw_signal(row)
+            row.delete()
+            del rows[name]
+    for name, value in finding.answers.items():
+        item = questions[name]
+        row = rows.get(name) or FindingAnswer(finding=finding, question=name)
+        row.kind = item["type"]
+        row.value = value
+        row.sharing = item.get("sharing") or "city"
+        row.indicator = indicators.get(item.get("indicator") or "")
+        row.legal_reference = item.get("legal_reference", "")
+        if row.indicator is not None and value == "yes" and row.signal is None:
+            row.signal = _raise_signal(finding, item, row, user, recorded_at)
+            signals_changed = True
+        elif value != "yes":
+            signals_changed |= _withdraw_signal(row)
+        row.save()
+    if signals_changed:
+        risk.refresh([finding.visit.premises])
+
+
+def _raise_signal(
+    finding: Finding, item: dict[str, Any], row: FindingAnswer, user: Any, recorded_at: datetime
+) -> Signal:
+    signal = Signal.objects.create(
+        premises=finding.visit.premises,
+        source=Signal.Source.EARLIER_INSPECTION,
+        received_on=timezone.localdate(recorded_at),
+        description=f"{finding.template.title_nl}: {label_in(item['label'], 'nl')}",
+        confidentiality=row.sharing,
+        recorded_by=user,
+        recorded_by_partner=finding.partner,
+    )
+    assert row.indicator is not None
+    signal.indicators.add(row.indicator)
+    return signal
+
+
+def _withdraw_signal(row: FindingAnswer) -> bool:
+    if row.signal is None:
+        return False
+    row.signal.delete()
+    row.signal = None
+    return True
+
+
+def refresh_completeness(finding: Finding) -> None:
+    """A finding is complete once every photo its answers refer to has arrived."""
+    wanted = photos_in(finding.template_version.definition, finding.answers)
+    present = Evidence.objects.filter(sha256__in=wanted).count()
+    complete = present == len(wanted)
+    if complete != finding.is_complete:
+        Finding.objects.filter(pk=finding.pk).update(is_complete=complete)
+        finding.is_complete = complete
+
+
+def missing_photos(finding: Finding) -> list[str]:
+    wanted = photos_in(finding.template_version.definition, finding.answers)
+    present = set(Evidence.objects.filter(sha256__in=wanted).values_list("sha256", flat=True))
+    return sorted(wanted - present)
+
+
+def readable_answers(finding: Finding, reader: Any) -> dict[str, Any]:
+    """The finding's answers a reader may see: another partner's internal answers never
+    leave that partner."""
+    person = person_of(reader)
+    if person is not None and person.partner_id == finding.partner_id:
+        return dict(finding.answers)
+    internal = {
+        item["name"]
+        for item in finding.template_version.questions
+        if item.get("sharing") == "internal"
+    }
+    return {name: value for name, value in finding.answers.items() if name not in internal}
+
+
+def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
+    """The user's own submission (404 for anyone else's, whether or not it exists)."""
+    submission = (
+        Submission.objects.select_related(
+            "finding__visit__action_day__municipality", "finding__template_version"
+        )
+        .filter(client_id=client_id, user=user)
+        .first()
+    )
+    if submission is None:
+        raise Problem(404, "No such submission")
+    return submission
+
+
+VISIT_ACTIONS = ("start", "done", "no_access", "closed")
+
+
+def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: datetime) -> Visit:
+    """Start a visit or record how it ended. Repeating the same outcome changes nothing,
+    so a device may send it again after a lost answer."""
+    visit = field_visits(user).select_related("action_day", "premises").filter(code=visit_code)
+    found = visit.first()
+    if found is None:
+        raise Problem(403, "Not allowed", "This visit is not one of your team's.")
+    if at.tzinfo is None:
+        at = timezone.make_aware(at)
+    with transaction.atomic():
+        found = (
+            Visit.objects.select_for_update(of=("self",))
+            .select_related("action_day")
+            .get(pk=found.pk)
+        )
+        ended = found.status in (Visit.Status.DONE, Visit.Status.NO_ACCESS, Visit.Status.CLOSED)
+        started = found.status == Visit.Status.UNDERWAY
+        if action == "start" and (started or ended):
+            return found
+        if found.status != action:
+            try:
+                if action == "start":
+                    found.begin(at)
+                else:
+                    found.finish(action, at)
+            except InvalidTransition as error:
+                raise Problem(409, "Visit already ended", str(error)) from error
+            found.save(update_fields=["status", "started_at", "finished_at"])
+            audit.record(user, AuditEntry.Action.CHANGE, found, outcome=action)
+    return found

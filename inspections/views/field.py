@@ -1,0 +1,307 @@
+"""The inspector's day on a tablet: "My action day", a visit, a checklist, and the files
+that make it an installable, offline-first web app (manifest and service worker).
+
+Every page is rendered by the server and cached by the service worker; the behaviour
+lives in ``static/integra/field/*.js`` and reads each page's data from a JSON island.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from inspections.api import assignments_for
+from inspections.checklists.definition import label_in
+from inspections.field_access import checklists_by_visit, field_visits, write_refusal
+from inspections.models import ChecklistVersion, Finding, Visit
+from inspections.sync import Problem, readable_answers, record_visit_outcome
+from partners import audit
+from partners.models import AuditEntry, person_of
+
+FIELD_ASSETS = (
+    "integra/integra.css",
+    "integra/integra.js",
+    "integra/field/field.css",
+    "integra/field/conditions.js",
+    "integra/field/store.js",
+    "integra/field/app.js",
+    "integra/field/icon-192.png",
+    "integra/field/icon-512.png",
+    "vendor/htmx/htmx.min.js",
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/images/marker-icon.png",
+    "vendor/leaflet/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png",
+)
+OUTCOMES = ("start", "done", "no_access", "closed")
+
+
+def language() -> str:
+    return (get_language() or "nl")[:2]
+
+
+def strings() -> dict[str, str]:
+    """The texts the field scripts show, in the page's language."""
+    return {
+        "pending": _("Waiting to be sent"),
+        "sending": _("Sending…"),
+        "sent": _("Sent"),
+        "failed": _("Failed"),
+        "offline": _("Offline: your work is kept on this device and sent later."),
+        "online": _("Online"),
+        "ready": _("This day is available offline."),
+        "preparing": _("Preparing this day for offline use…"),
+        "notReady": _("This day could not be stored for offline use yet."),
+        "storageShort": _("Storage on this device is running short: sync and free space."),
+        "storageNotPersistent": _(
+            "The browser may clear stored work when space is short: sync often."
+        ),
+        "saved": _("Saved on this device."),
+        "required": _("This question is required."),
+        "wholeNumber": _("A whole number is expected."),
+        "number": _("A number is expected."),
+        "notNegative": _("A number of persons cannot be negative."),
+        "fixErrors": _("Some answers need attention."),
+        "emptyOutbox": _("Nothing waiting to be sent."),
+        "retry": _("Try again"),
+        "signIn": _("Sign in again to send your work."),
+        "photo": _("Photo"),
+        "removePhoto": _("Remove photo"),
+        "started": _("Visit started"),
+        "done": _("Visit finished"),
+        "no_access": _("No access"),
+        "closed": _("Premises closed"),
+        "outboxTitle": _("Outbox"),
+        "sentTitle": _("Sent"),
+        "conflict": _("Someone changed this finding since you opened it."),
+        "photosPending": _("photos waiting"),
+        "localDraft": _("Saved on this device"),
+    }
+
+
+def page_data(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "api": "/api/v1/",
+        "user": request.user.get_username(),
+        "language": language(),
+        "strings": strings(),
+        "sw": reverse("field-sw"),
+        "scope": reverse("field-day"),
+        **extra,
+    }
+
+
+@login_required
+def field_day(request: HttpRequest) -> HttpResponse:
+    """My action day: the team's visits in route order, a small map, and every page the
+    device must cache to work offline."""
+    days = assignments_for(request.user)
+    urls = [reverse("field-day")]
+    markers = []
+    for day in days:
+        for visit in day["visits"]:
+            code = visit["code"]
+            urls.append(reverse("field-visit", args=[code]))
+            urls += [
+                reverse("field-checklist", args=[code, c["code"]]) for c in visit["checklists"]
+            ]
+            markers.append(
+                {
+                    "day": str(day["code"]),
+                    "order": visit["route_order"],
+                    "name": visit["premises"]["name"],
+                    "lon": visit["premises"]["lon"],
+                    "lat": visit["premises"]["lat"],
+                    "url": reverse("field-visit", args=[code]),
+                }
+            )
+    data = page_data(
+        request,
+        page="day",
+        precache=urls,
+        markers=markers,
+        visits=[str(v["code"]) for day in days for v in day["visits"]],
+    )
+    return render(request, "inspections/field_day.html", {"days": days, "field_data": data})
+
+
+def get_field_visit(request: HttpRequest, code: uuid.UUID) -> Visit:
+    """A visit of the user's team on a released day (404 otherwise)."""
+    visit = (
+        field_visits(request.user)
+        .select_related("action_day", "premises", "premises__sector", "team")
+        .filter(code=code)
+        .first()
+    )
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def field_visit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A visit: its premises, its checklists for the user's partner, and the buttons that
+    start it and record how it ended (a plain form without JavaScript)."""
+    visit = get_field_visit(request, code)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in OUTCOMES:
+            try:
+                record_visit_outcome(
+                    user=request.user, visit_code=visit.code, action=action, at=timezone.now()
+                )
+            except Problem as problem:
+                return HttpResponse(problem.detail, status=problem.status)
+        return redirect("field-visit", code=visit.code)
+    versions = checklists_by_visit(request.user, [visit])[visit.pk]
+    person = person_of(request.user)
+    findings = {
+        finding.template_id: finding
+        for finding in Finding.objects.filter(visit=visit, partner_id=person.partner_id)  # type: ignore[union-attr]
+    }
+    checklists = [
+        {
+            "version": version,
+            "finding": findings.get(version.template_id),
+            "url": reverse("field-checklist", args=[visit.code, version.code]),
+            "key": f"{visit.code}/{version.template.slug}",
+        }
+        for version in versions
+    ]
+    data = page_data(request, page="visit", visit=str(visit.code), status=visit.status)
+    context = {"visit": visit, "checklists": checklists, "field_data": data}
+    return render(request, "inspections/field_visit.html", context)
+
+
+@login_required
+def field_checklist(request: HttpRequest, code: uuid.UUID, version: uuid.UUID) -> HttpResponse:
+    """One checklist to fill at a visit; the answers are saved to the device's outbox."""
+    visit = get_field_visit(request, code)
+    checklist = (
+        ChecklistVersion.objects.select_related("template")
+        .filter(code=version, status=ChecklistVersion.Status.PUBLISHED)
+        .first()
+    )
+    if checklist is None or write_refusal(request.user, visit, checklist):
+        raise Http404("No such checklist at this visit")
+    person = person_of(request.user)
+    assert person is not None  # write_refusal let only field workers through
+    finding = Finding.objects.filter(
+        visit=visit, partner_id=person.partner_id, template_id=checklist.template_id
+    ).first()
+    known = None
+    if finding is not None:
+        audit.record(request.user, AuditEntry.Action.READ, finding, path=request.path)
+        known = {"version": finding.version, "answers": readable_answers(finding, request.user)}
+    data = page_data(
+        request,
+        page="checklist",
+        visit=str(visit.code),
+        visitUrl=reverse("field-visit", args=[visit.code]),
+        templateVersion=str(checklist.code),
+        template=checklist.template.slug,
+        key=f"{visit.code}/{checklist.template.slug}",
+        title=f"{visit.premises.label()} · {checklist.template.title}",
+        definition=checklist.definition,
+        known=known,
+    )
+    questions = [question_context(item) for item in checklist.questions]
+    context = {
+        "visit": visit,
+        "checklist": checklist,
+        "questions": questions,
+        "groups": {g["name"]: g for g in checklist.definition.get("groups", [])},
+        "field_data": data,
+    }
+    return render(request, "inspections/field_checklist.html", context)
+
+
+def question_context(item: dict[str, Any]) -> dict[str, Any]:
+    lang = language()
+    return {
+        **item,
+        "text": label_in(item.get("label", {}), lang),
+        "hint_text": label_in(item.get("hint", {}), lang) if item.get("hint") else "",
+        "choice_list": [
+            {"name": choice["name"], "text": label_in(choice.get("label", {}), lang)}
+            for choice in (
+                item.get("choices")
+                or (
+                    [
+                        {"name": "yes", "label": {"nl": "Ja", "fr": "Oui", "en": "Yes"}},
+                        {"name": "no", "label": {"nl": "Nee", "fr": "Non", "en": "No"}},
+                    ]
+                    if item["type"] == "yes_no"
+                    else []
+                )
+            )
+        ],
+    }
+
+
+def asset_urls() -> list[str]:
+    return [static(path) for path in FIELD_ASSETS]
+
+
+def release() -> str:
+    """A fingerprint of the field app's files: a new release installs a new service
+    worker with its own cache, while the old cache stays until the outbox is empty."""
+    digest = hashlib.sha256()
+    for path in (*FIELD_ASSETS, "integra/field/sw.js"):
+        found = finders.find(path)
+        if found:
+            with open(found, "rb") as stream:  # noqa: PTH123
+                digest.update(stream.read())
+        digest.update(static(path).encode())
+    return digest.hexdigest()[:12]
+
+
+@never_cache
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from /field/ so that it controls every field page."""
+    found = finders.find("integra/field/sw.js")
+    if not found:
+        raise Http404("No service worker")
+    with open(found, encoding="utf-8") as stream:  # noqa: PTH123
+        body = stream.read()
+    config = {"release": release(), "assets": asset_urls(), "scope": reverse("field-day")}
+    script = f"self.INTEGRA_FIELD = {json.dumps(config)};\n{body}"
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("field-day")
+    return response
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    data = {
+        "name": "Integra – " + _("My action day"),
+        "short_name": "Integra",
+        "start_url": reverse("field-day"),
+        "scope": reverse("field-day"),
+        "display": "standalone",
+        "background_color": "#f5f7fa",
+        "theme_color": "#12263f",
+        "lang": language(),
+        "icons": [
+            {"src": static("integra/field/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("integra/field/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response

@@ -1,0 +1,385 @@
+// The field pages' behaviour: service worker and offline preparation, the outbox panel,
+// visit outcomes, the route map and the checklist form. The page's data comes from the
+// JSON island #field-data; every text shown comes translated from there.
+(function () {
+  "use strict";
+  const island = document.getElementById("field-data");
+  if (!island) return;
+  const data = JSON.parse(island.textContent);
+  const t = data.strings;
+  const Store = window.IntegraStore;
+  const Conditions = window.IntegraConditions;
+  const PAGES_CACHE = "integra-field-pages";
+
+  function text(id, value) {
+    const element = document.getElementById(id);
+    if (element) element.textContent = value;
+    return element;
+  }
+
+  // Connection and storage --------------------------------------------------------
+  function showConnection() {
+    const banner = document.getElementById("field-connection");
+    if (!banner) return;
+    banner.hidden = navigator.onLine;
+    banner.textContent = navigator.onLine ? t.online : t.offline;
+    document.body.classList.toggle("is-offline", !navigator.onLine);
+  }
+
+  async function checkStorage() {
+    const warning = document.getElementById("field-storage");
+    if (!navigator.storage || !warning) return;
+    let persisted = false;
+    try {
+      persisted = navigator.storage.persist ? await navigator.storage.persist() : false;
+    } catch (error) {
+      persisted = false;
+    }
+    const messages = [];
+    if (navigator.storage.estimate) {
+      const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+      if (quota && (quota - usage < 50 * 1024 * 1024 || usage / quota > 0.8)) messages.push(t.storageShort);
+    }
+    if (!persisted && data.page === "day") document.body.dataset.storagePersisted = "no";
+    warning.hidden = messages.length === 0;
+    warning.textContent = messages.join(" ");
+  }
+
+  // Service worker and the day's pages ----------------------------------------------
+  async function registerWorker() {
+    if (!("serviceWorker" in navigator)) return null;
+    try {
+      await navigator.serviceWorker.register(data.sw, { scope: data.scope });
+      return await navigator.serviceWorker.ready;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  async function prepareDay() {
+    const status = document.getElementById("field-ready");
+    const registration = await registerWorker();
+    if (!navigator.onLine || !window.caches) {
+      if (status) status.dataset.state = "offline";
+      return;
+    }
+    try {
+      const cache = await caches.open(PAGES_CACHE);
+      let bytes = 0;
+      for (const url of data.precache) {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (!response.ok || response.redirected) throw new Error(url);
+        bytes += (await response.clone().arrayBuffer()).byteLength;
+        await cache.put(url, response);
+      }
+      if (status) {
+        status.dataset.state = registration ? "ready" : "pages-only";
+        status.dataset.bytes = String(bytes);
+        status.textContent = t.ready;
+      }
+    } catch (error) {
+      if (status) {
+        status.dataset.state = "failed";
+        status.textContent = t.notReady;
+      }
+    }
+  }
+
+  // Outbox panel ---------------------------------------------------------------------
+  function entryItem(entry, withRetry) {
+    const item = document.createElement("li");
+    item.className = `field-entry field-entry-${entry.status}`;
+    item.dataset.clientId = entry.client_id;
+    item.dataset.status = entry.status;
+    const label = document.createElement("span");
+    label.className = "field-entry-label";
+    label.textContent = entry.label || entry.kind;
+    const state = document.createElement("span");
+    state.className = "badge";
+    state.textContent = t[entry.status] || entry.status;
+    item.append(label, " ", state);
+    const waiting = (entry.photos || []).length - (entry.photos_sent || []).length;
+    if (entry.status !== "sent" && waiting > 0) item.append(` · ${waiting} ${t.photosPending}`);
+    if (entry.reason) {
+      const reason = document.createElement("p");
+      reason.className = "field-entry-reason";
+      reason.textContent = entry.reason;
+      item.append(reason);
+    }
+    if (withRetry && entry.status === "failed") {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "field-button";
+      button.textContent = t.retry;
+      button.addEventListener("click", async () => {
+        await Store.retry(entry.client_id);
+        sync();
+      });
+      item.append(button);
+    }
+    return item;
+  }
+
+  async function renderOutbox() {
+    const entries = (await Store.all("outbox")).sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const list = document.getElementById("field-outbox-list");
+    if (!list) return;
+    list.replaceChildren(...entries.map((entry) => entryItem(entry, true)));
+    text("field-outbox-count", String(entries.length));
+    document.getElementById("field-outbox-empty").hidden = entries.length > 0;
+    document.getElementById("field-outbox").dataset.pending = String(entries.filter((e) => e.status === "pending").length);
+    const sent = (await Store.all("sent")).sort((a, b) => b.sent_at.localeCompare(a.sent_at)).slice(0, 30);
+    document.getElementById("field-sent-list").replaceChildren(...sent.map((entry) => entryItem(entry, false)));
+    await markLocalStates();
+  }
+
+  let syncing = false;
+  async function sync() {
+    if (syncing) return;
+    syncing = true;
+    try {
+      const stopped = await Store.flush(data.api);
+      if (stopped === "signin") text("field-connection", t.signIn).hidden = false;
+    } finally {
+      syncing = false;
+      await renderOutbox();
+    }
+    const left = await Store.all("outbox");
+    if (left.length === 0 && navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "synced" });
+    }
+  }
+
+  // Visit page -----------------------------------------------------------------------
+  async function markLocalStates() {
+    for (const badge of document.querySelectorAll(".field-local-state[data-key]")) {
+      const local = await Store.get("findings", badge.dataset.key);
+      if (local && local.saved_at) {
+        const pending = (await Store.all("outbox")).some((e) => e.key === badge.dataset.key);
+        badge.textContent = pending ? t.localDraft : `${t.sent}${local.version ? " · v" + local.version : ""}`;
+        badge.dataset.local = pending ? "pending" : "sent";
+      }
+    }
+    if (data.page === "visit") {
+      const state = await Store.get("visits", data.visit);
+      const badge = document.getElementById("visit-status");
+      if (state && badge) {
+        badge.dataset.status = state.status;
+        badge.textContent = t[state.status === "underway" ? "started" : state.status] || state.status;
+      }
+    }
+  }
+
+  function setUpOutcomes() {
+    const form = document.getElementById("visit-outcomes");
+    if (!form) return;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const action = event.submitter ? event.submitter.value : "start";
+      const title = document.querySelector("h1").textContent.trim();
+      await Store.saveOutcome({ visit: data.visit, action, label: `${title} · ${t[action === "start" ? "started" : action]}` });
+      await renderOutbox();
+      sync();
+    });
+  }
+
+  // Map --------------------------------------------------------------------------------
+  function drawMaps() {
+    if (!window.L) return;
+    for (const element of document.querySelectorAll(".field-map[data-day]")) {
+      const markers = data.markers.filter((m) => m.day === element.dataset.day);
+      if (!markers.length) continue;
+      const map = L.map(element, { zoomControl: true, attributionControl: false });
+      const points = markers.map((m) => [m.lat, m.lon]);
+      L.polyline(points, { color: "#0b5cad", weight: 3, opacity: 0.7 }).addTo(map);
+      for (const marker of markers) {
+        const icon = L.divIcon({ className: "field-map-stop", html: "", iconSize: [30, 30] });
+        const placed = L.marker([marker.lat, marker.lon], { icon, title: marker.name }).addTo(map);
+        placed.getElement().textContent = marker.order === null ? "•" : String(marker.order);
+        placed.on("click", () => { window.location.href = marker.url; });
+      }
+      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 17 });
+    }
+  }
+
+  // Checklist form ---------------------------------------------------------------------
+  const photoState = {};
+
+  function readAnswer(question, form) {
+    const inputs = form.querySelectorAll(`[name="${CSS.escape(question.name)}"]`);
+    switch (question.type) {
+      case "note":
+        return { value: "" };
+      case "yes_no":
+      case "select_one": {
+        const checked = Array.from(inputs).find((input) => input.checked);
+        return { value: checked ? checked.value : "" };
+      }
+      case "select_multiple":
+        return { value: Array.from(inputs).filter((input) => input.checked).map((input) => input.value) };
+      case "photo":
+        return { value: photoState[question.name] || [] };
+      case "integer":
+      case "count": {
+        const raw = inputs[0].value.trim();
+        if (raw === "") return { value: inputs[0].validity.badInput ? null : "", error: inputs[0].validity.badInput ? t.wholeNumber : "" };
+        if (!/^-?\d+$/.test(raw)) return { value: null, error: t.wholeNumber };
+        const number = parseInt(raw, 10);
+        if (question.type === "count" && number < 0) return { value: null, error: t.notNegative };
+        return { value: number };
+      }
+      case "decimal": {
+        const raw = inputs[0].value.trim();
+        if (raw === "") return { value: "", error: inputs[0].validity.badInput ? t.number : "" };
+        const number = Number(raw);
+        return Number.isFinite(number) ? { value: number } : { value: null, error: t.number };
+      }
+      default:
+        return { value: inputs[0] ? inputs[0].value : "" };
+    }
+  }
+
+  function isEmpty(value) {
+    return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+  }
+
+  // The same walk as clean_answers on the server: hidden questions are skipped and
+  // count as unanswered for the conditions after them.
+  function collect(form, showErrors) {
+    const definition = data.definition;
+    const groups = Object.fromEntries((definition.groups || []).map((g) => [g.name, g]));
+    const seen = {};
+    const errors = {};
+    for (const question of definition.questions) {
+      const wrap = document.getElementById(`wrap-${question.name}`);
+      const shown = Conditions.isShown(question, groups, seen);
+      if (wrap) wrap.hidden = !shown;
+      if (!shown || question.type === "note") continue;
+      const { value, error } = readAnswer(question, form);
+      if (error) errors[question.name] = error;
+      else if (isEmpty(value)) {
+        if (question.required) errors[question.name] = t.required;
+      } else seen[question.name] = value;
+    }
+    for (const question of definition.questions) {
+      const slot = document.getElementById(`error-${question.name}`);
+      if (!slot) continue;
+      const message = showErrors ? errors[question.name] || "" : "";
+      slot.textContent = message;
+      slot.hidden = !message;
+    }
+    return { answers: seen, errors };
+  }
+
+  function fill(form, answers) {
+    for (const question of data.definition.questions) {
+      const value = answers[question.name];
+      if (value === undefined) continue;
+      const inputs = form.querySelectorAll(`[name="${CSS.escape(question.name)}"]`);
+      if (question.type === "photo") {
+        photoState[question.name] = Array.isArray(value) ? value.slice() : [];
+        renderPhotos(question.name);
+      } else if (["yes_no", "select_one", "select_multiple"].includes(question.type)) {
+        const chosen = Array.isArray(value) ? value : [value];
+        inputs.forEach((input) => { input.checked = chosen.includes(input.value); });
+      } else if (inputs[0]) {
+        inputs[0].value = value;
+      }
+    }
+  }
+
+  async function renderPhotos(name) {
+    const list = document.querySelector(`[data-photos="${CSS.escape(name)}"]`);
+    if (!list) return;
+    const items = [];
+    for (const hash of photoState[name] || []) {
+      const item = document.createElement("li");
+      item.dataset.sha256 = hash;
+      const photo = await Store.get("photos", hash);
+      if (photo) {
+        const image = document.createElement("img");
+        image.src = URL.createObjectURL(photo.blob);
+        image.alt = t.photo;
+        item.append(image);
+      } else {
+        item.append(`${t.photo} ${hash.slice(0, 8)}`);
+      }
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "field-button";
+      remove.textContent = t.removePhoto;
+      remove.addEventListener("click", () => {
+        photoState[name] = photoState[name].filter((h) => h !== hash);
+        renderPhotos(name);
+      });
+      item.append(remove);
+      items.push(item);
+    }
+    list.replaceChildren(...items);
+  }
+
+  async function setUpChecklist() {
+    const form = document.getElementById("checklist-form");
+    if (!form) return;
+    const local = await Store.get("findings", data.key);
+    if (data.known) await Store.knowVersion(data.key, data.known.version);
+    const newest = local && local.saved_at ? local.answers : data.known ? data.known.answers : null;
+    if (newest) fill(form, newest);
+    collect(form, false);
+    form.addEventListener("input", () => collect(form, false));
+    form.addEventListener("change", async (event) => {
+      const input = event.target;
+      if (input.type === "file" && input.files.length) {
+        const name = input.name;
+        const status = document.getElementById("form-status");
+        for (const file of Array.from(input.files)) {
+          const hash = await Store.addPhoto(file);
+          photoState[name] = photoState[name] || [];
+          if (!photoState[name].includes(hash)) photoState[name].push(hash);
+        }
+        input.value = "";
+        await renderPhotos(name);
+        status.dataset.photos = String(photoState[name].length);
+      }
+      collect(form, false);
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const status = document.getElementById("form-status");
+      const { answers, errors } = collect(form, true);
+      if (Object.keys(errors).length) {
+        status.textContent = t.fixErrors;
+        status.dataset.state = "invalid";
+        return;
+      }
+      const photos = data.definition.questions
+        .filter((q) => q.type === "photo" && Array.isArray(answers[q.name]))
+        .flatMap((q) => answers[q.name]);
+      await Store.saveFinding({
+        key: data.key, visit: data.visit, templateVersion: data.templateVersion,
+        answers, photos, label: data.title,
+      });
+      status.textContent = t.saved;
+      status.dataset.state = "saved";
+      await renderOutbox();
+      sync();
+    });
+  }
+
+  // Start ------------------------------------------------------------------------------
+  showConnection();
+  window.addEventListener("online", () => { showConnection(); sync(); });
+  window.addEventListener("offline", showConnection);
+  document.getElementById("field-sync")?.addEventListener("click", sync);
+  renderOutbox().then(() => { if (navigator.onLine) sync(); });
+  setInterval(() => { if (navigator.onLine) sync(); }, 30000);
+  if (data.page === "day") {
+    drawMaps();
+    checkStorage();
+    prepareDay();
+  } else {
+    registerWorker();
+  }
+  setUpOutcomes();
+  setUpChecklist();
+})();
