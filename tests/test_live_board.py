@@ -1,0 +1,168 @@
+"""The live board: every visit's status per team, polled; the coordinator moves a visit
+to another team with optimistic locking; team members watch read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from inspections.models import ActionDay, Visit
+from partners.models import AuditEntry
+from tests.base import CastTestCase
+from tests.day_fixtures import build_day
+
+
+class BoardCase(CastTestCase):
+    def setUp(self) -> None:
+        self.day = build_day(self, status=ActionDay.Status.IN_PROGRESS, on=timezone.localdate())
+        self.action_day = self.day.action_day
+        self.url = reverse("action-day-board", args=[self.action_day.code])
+        self.move_url = reverse("action-day-board-move", args=[self.action_day.code])
+        self.client.cookies["django_language"] = "en"
+
+    def move(self, visit: Visit, team_name: str, version: int, **headers: str) -> Any:
+        data = {
+            "visit": str(visit.code),
+            "team": str(self.day.teams[team_name].pk),
+            "version": str(version),
+        }
+        return self.client.post(self.move_url, data, headers=headers)
+
+    def team_name(self, visit: Visit) -> str:
+        team = Visit.objects.get(pk=visit.pk).team
+        assert team is not None
+        return team.name
+
+    def version(self) -> int:
+        return ActionDay.objects.get(pk=self.action_day.pk).version
+
+
+class BoardViewTests(BoardCase):
+    def test_board_shows_every_visit_status_per_team_column(self) -> None:
+        donut = self.day.visits["Car Wash Donut"]
+        donut.begin()
+        donut.save()
+        clumsy = self.day.visits["Office Clumsy"]
+        clumsy.finish(Visit.Status.NO_ACCESS)
+        clumsy.save()
+        self.client.force_login(self.coordinator)
+        response = self.client.get(self.url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        columns = [column for column in response.context["columns"]]
+        assert [column.team.name for column in columns] == ["Team 1", "Team 2", "Team 3"]
+        assert [v.premises.name for v in columns[0].visits] == ["Car Wash Donut", "Massage Wilby"]
+        assert "status-underway" in body and "status-no_access" in body
+        assert "Underway" in body and "No access" in body and "10:40" in body
+
+    def test_fragment_polls_every_ten_seconds(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(self.url, headers={"HX-Request": "true"})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert body.lstrip().startswith('<div id="board-columns"')
+        assert 'hx-trigger="every 10s"' in body and "<html" not in body
+
+    def test_coordinator_sees_move_forms_with_the_plan_version(self) -> None:
+        self.client.force_login(self.coordinator)
+        body = self.client.get(self.url).content.decode()
+        assert body.count('class="move-form"') == 5
+        assert 'name="version" value="1"' in body
+
+    def test_participants_watch_read_only_once_released(self) -> None:
+        self.client.force_login(self.police_inspector)
+        response = self.client.get(self.url)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "move-form" not in body and "Restaurant Balisto" in body
+        assert self.move(self.day.visits["Car Wash Donut"], "Team 2", 1).status_code == 404
+        assert self.team_name(self.day.visits["Car Wash Donut"]) == "Team 1"
+
+    def test_before_release_members_get_404(self) -> None:
+        ActionDay.objects.filter(pk=self.action_day.pk).update(status=ActionDay.Status.PLANNED)
+        self.client.force_login(self.police_inspector)
+        assert self.client.get(self.url).status_code == 404
+
+    def test_outsider_clerk_mayor_and_analyst_get_404(self) -> None:
+        for user in (self.outsider, self.clerk, self.mayor, self.analyst):
+            self.client.force_login(user)
+            assert self.client.get(self.url).status_code == 404, user
+            assert self.move(self.day.visits["Car Wash Donut"], "Team 2", 1).status_code == 404
+
+
+class MoveTests(BoardCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.coordinator)
+        self.visit = self.day.visits["Office Clumsy"]
+
+    def test_move_with_current_version_moves_and_bumps_the_version(self) -> None:
+        response = self.move(self.visit, "Team 3", 1, **{"HX-Request": "true"})
+        assert response.status_code == 200
+        visit = Visit.objects.get(pk=self.visit.pk)
+        assert self.team_name(visit) == "Team 3" and visit.route_order == 2
+        assert self.version() == 2
+        body = response.content.decode()
+        assert "moved to Team 3" in body and 'name="version" value="2"' in body
+        entry = AuditEntry.objects.get(action=AuditEntry.Action.CHANGE, object_code=str(visit.code))
+        assert entry.detail["moved_to"] == "Team 3" and entry.municipality == self.city_a
+
+    def test_move_with_stale_version_is_a_409_and_changes_nothing(self) -> None:
+        ActionDay.objects.filter(pk=self.action_day.pk).update(version=3)
+        response = self.move(self.visit, "Team 3", 2, **{"HX-Request": "true"})
+        assert response.status_code == 409
+        body = response.content.decode()
+        assert "Nothing was changed" in body and 'role="alert"' in body
+        assert 'name="version" value="3"' in body
+        assert self.team_name(self.visit) == "Team 2"
+        assert self.version() == 3
+        assert not AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE).exists()
+
+    def test_second_of_two_moves_on_the_same_board_is_refused(self) -> None:
+        assert self.move(self.visit, "Team 3", 1).status_code == 302
+        other = self.day.visits["Massage Wilby"]
+        assert self.move(other, "Team 3", 1).status_code == 409
+        assert self.team_name(other) == "Team 1"
+
+    def test_no_access_visit_moves_and_is_planned_again(self) -> None:
+        self.visit.finish(Visit.Status.NO_ACCESS)
+        self.visit.save()
+        assert self.move(self.visit, "Team 3", 1).status_code == 302
+        visit = Visit.objects.get(pk=self.visit.pk)
+        assert visit.status == Visit.Status.PLANNED and visit.finished_at is None
+
+    def test_finished_visit_cannot_move(self) -> None:
+        self.visit.finish(Visit.Status.DONE)
+        self.visit.save()
+        response = self.move(self.visit, "Team 3", 1, **{"HX-Request": "true"})
+        assert response.status_code == 422
+        assert self.team_name(self.visit) == "Team 2"
+        assert self.version() == 1
+
+    def test_team_of_another_day_is_refused(self) -> None:
+        other = build_day_copy_team(self)
+        data = {"visit": str(self.visit.code), "team": str(other), "version": "1"}
+        response = self.client.post(self.move_url, data)
+        assert response.status_code == 422
+        assert self.version() == 1
+
+    def test_closed_day_has_no_move_forms_and_refuses_moves(self) -> None:
+        ActionDay.objects.filter(pk=self.action_day.pk).update(status=ActionDay.Status.CLOSED)
+        assert "move-form" not in self.client.get(self.url).content.decode()
+        assert self.move(self.visit, "Team 3", 1).status_code == 422
+
+
+def build_day_copy_team(case: BoardCase) -> int:
+    from inspections.models import Team
+
+    other = ActionDay.objects.create(
+        municipality=case.city_a,
+        title="Other",
+        date=case.action_day.date,
+        starts_at=case.action_day.starts_at,
+        ends_at=case.action_day.ends_at,
+        coordinator=case.coordinator,
+    )
+    return Team.objects.create(action_day=other, name="Elsewhere").pk
