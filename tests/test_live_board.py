@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from inspections.models import ActionDay, Visit
 from partners.models import AuditEntry
 from tests.base import CastTestCase
+from tests.cast import PASSWORD, build_cast
 from tests.day_fixtures import build_day
 
 
@@ -166,3 +170,35 @@ def build_day_copy_team(case: BoardCase) -> int:
         coordinator=case.coordinator,
     )
     return Team.objects.create(action_day=other, name="Elsewhere").pk
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_board_moves_a_visit_and_shows_a_conflict_in_the_browser(
+    live_server: Any, page: Any, screenshot: Any
+) -> None:
+    cast = build_cast()
+    day = build_day(cast, status=ActionDay.Status.IN_PROGRESS, on=timezone.localdate())
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Gebruikersnaam").fill("coordinator")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + reverse("action-day-board", args=[day.action_day.code]))
+    card = page.locator(f"#visit-{day.visits['Office Clumsy'].code}")
+    card.locator("select").select_option(label="Team 3")
+    with page.expect_response(lambda response: "/board/move/" in response.url) as answer:
+        card.get_by_role("button").click()
+    assert answer.value.status == 200
+    expect(page.get_by_role("status").filter(has_text="moved to Team 3")).to_be_visible()
+    assert Visit.objects.get(pk=day.visits["Office Clumsy"].pk).team == day.teams["Team 3"]
+    screenshot("live-board")
+    # Someone else changes the plan: this board's next move is refused, not applied.
+    ActionDay.objects.filter(pk=day.action_day.pk).update(version=F("version") + 1)
+    card = page.locator(f"#visit-{day.visits['Massage Wilby'].code}")
+    card.locator("select").select_option(label="Team 2")
+    with page.expect_response(lambda response: "/board/move/" in response.url) as answer:
+        card.get_by_role("button").click()
+    assert answer.value.status == 409
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was changed")
+    assert Visit.objects.get(pk=day.visits["Massage Wilby"].pk).team == day.teams["Team 1"]
