@@ -174,3 +174,16 @@ class ReinspectionTests(ReuseCase):
         assert response.status_code == 400
         assert "Choose an existing draft or a date" in response.content.decode()
         assert ActionDay.objects.count() == 1
+
+
+class LinkTests(ReuseCase):
+    def test_briefing_page_offers_copy_and_reinspection_to_the_coordinator(self) -> None:
+        self.client.force_login(self.coordinator)
+        body = self.client.get(reverse("action-day-briefing", args=[self.source.code])).content
+        assert reverse("action-day-copy", args=[self.source.code]).encode() in body
+        assert reverse("action-day-reinspect", args=[self.source.code]).encode() in body
+
+    def test_participants_are_not_offered_reuse(self) -> None:
+        self.client.force_login(self.police_inspector)
+        body = self.client.get(reverse("action-day-briefing", args=[self.source.code])).content
+        assert reverse("action-day-copy", args=[self.source.code]).encode() not in body

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import briefing, invites
-from inspections.access import coordinates, get_action_day_for_user, teams_of
+from inspections.access import (
+    AFTERMATH_STATUSES,
+    coordinates,
+    get_action_day_for_user,
+    teams_of,
+)
 from inspections.models import ActionDay
 from partners import audit
 from partners.http import HtmxHttpRequest
@@ -45,6 +50,7 @@ def briefing_context(request: HttpRequest, action_day: ActionDay) -> dict[str, A
         "outdated": status.get("state") == "done" and status.get("version") != action_day.version,
         "can_generate": coordinates(request.user, action_day),
         "packs": packs_for(request.user, action_day),
+        "is_closed": action_day.status in AFTERMATH_STATUSES,
     }
 
 
