@@ -88,6 +88,8 @@ def premises_map(request: HtmxHttpRequest) -> HttpResponse:
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "popupUrl": reverse("gis-premises-popup", args=[CODE_PLACEHOLDER]),
         "placeholder": CODE_PLACEHOLDER,
+        # Only used when there is nothing to show: the middle of Belgium.
+        "center": [50.64, 4.67],
         "bands": [str(label) for label in (_("low"), _("medium"), _("high"))],
     }
     return render(request, "gis/map.html", context)

@@ -75,6 +75,7 @@
         .catch(() => marker.setPopupContent(container.dataset.popupError || "Error"));
     }
 
+    let positioned = false;
     function draw() {
       const rows = readJson("map-data");
       if (rows === null) {
@@ -95,9 +96,10 @@
         map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 17 });
       } else if (zones.getLayers().length) {
         map.fitBounds(zones.getBounds());
-      } else if (!map._loaded) {
-        map.setView([50.73, 4.23], 13);
+      } else if (!positioned) {
+        map.setView(config.center, 13);
       }
+      positioned = true;
     }
 
     clusters.on("click", (event) => openPopup(event.layer));
