@@ -192,13 +192,14 @@
       const map = L.map(element, { zoomControl: true, attributionControl: false });
       const points = markers.map((m) => [m.lat, m.lon]);
       L.polyline(points, { color: "#0b5cad", weight: 3, opacity: 0.7 }).addTo(map);
+      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 17 });
       for (const marker of markers) {
-        const icon = L.divIcon({ className: "field-map-stop", html: "", iconSize: [30, 30] });
-        const placed = L.marker([marker.lat, marker.lon], { icon, title: marker.name }).addTo(map);
-        placed.getElement().textContent = marker.order === null ? "•" : String(marker.order);
+        // The route number only: a number cannot carry markup into the icon.
+        const label = Number.isInteger(marker.order) ? String(marker.order) : "•";
+        const icon = L.divIcon({ className: "field-map-stop", html: label, iconSize: [30, 30] });
+        const placed = L.marker([marker.lat, marker.lon], { icon, title: marker.name, keyboard: false }).addTo(map);
         placed.on("click", () => { window.location.href = marker.url; });
       }
-      map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 17 });
     }
   }
 
@@ -374,7 +375,11 @@
   renderOutbox().then(() => { if (navigator.onLine) sync(); });
   setInterval(() => { if (navigator.onLine) sync(); }, 30000);
   if (data.page === "day") {
-    drawMaps();
+    try {
+      drawMaps();
+    } catch (error) {
+      // A map that cannot be drawn must not keep the day from being stored offline.
+    }
     checkStorage();
     prepareDay();
   } else {
