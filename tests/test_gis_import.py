@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 import shapely
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from gis.exporting import export_premises
 from gis.models import ImportRun, Premises
@@ -74,6 +76,12 @@ class LayerTestCase(CastTestCase):
     @pytest.fixture(autouse=True)
     def _tmp(self, tmp_path: Path) -> None:
         self.tmp = tmp_path
+
+    @pytest.fixture(autouse=True)
+    def _english(self) -> Iterator[None]:
+        # Messages are asserted in English, whatever translations the catalogues hold.
+        with translation.override("en"):
+            yield
 
     def import_premises(self, path: Path, *args: Any) -> str:
         return run_command("import_premises", path, "--municipality", "23027", *args)[0]
