@@ -133,6 +133,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Tests use a file too (one per test process), not shared-cache memory: the
+            # browser tests' live server answers from several threads at once, and only
+            # a file database waits for a lock instead of failing with "table is locked".
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

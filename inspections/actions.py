@@ -209,12 +209,28 @@ def set_partners(
     VisitTask.objects.filter(visit__action_day=action_day).exclude(
         partner__in=action_day.partners.all()
     ).update(partner=None)
+    refresh_entry_partners(action_day, proposer)
     audit.record(
         user,
         AuditEntry.Action.CHANGE,
         action_day,
         partners=sorted(partner.slug for partner in action_day.partners.all()),
     )
+
+
+def refresh_entry_partners(action_day: ActionDay, proposer: TaskProposer) -> None:
+    """Propose the entry partner of visits that have none, or one no longer taking part."""
+    participating = set(action_day.partners.values_list("pk", flat=True))
+    visits = [
+        visit
+        for visit in action_day.visits.prefetch_related("tasks__competency", "tasks__partner")
+        if visit.entry_partner_id not in participating
+    ]
+    for visit in visits:
+        tasks = list(visit.tasks.all())
+        visit.entry_partner = proposer.entry_partner(tasks)
+        visit.entry_basis = entry_basis(visit.entry_partner, tasks) if visit.entry_partner else ""
+    Visit.objects.bulk_update(visits, ["entry_partner", "entry_basis"])
 
 
 def check_team_people(action_day: ActionDay, people: Iterable[Any]) -> None:

@@ -39,7 +39,9 @@
       marker.addTo(markerLayer);
       bounds.push([lat, lon]);
     }
-    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 });
+    // The grid may have resized the map since it was created.
+    map.invalidateSize();
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17, animate: false });
   }
 
   function setDrawing(on) {
