@@ -107,11 +107,12 @@ def uncovered_competencies(visits: list[Visit], teams: list[Team]) -> list[Confl
         partner__in=set(partner_of.values())
     ).values_list("partner", "competency"):
         held[partner].add(competency)
+    people_of = {team.pk: team_people(team) for team in teams}
     conflicts = []
     for visit in visits:
         if visit.team is None:
             continue
-        partners = {partner_of[p] for p in team_people(visit.team) if p in partner_of}
+        partners = {partner_of[p] for p in people_of.get(visit.team.pk, ()) if p in partner_of}
         covered = set().union(*(held[partner] for partner in partners)) if partners else set()
         missing = [
             task.competency.title for task in visit.tasks.all() if task.competency_id not in covered

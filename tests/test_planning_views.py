@@ -143,12 +143,24 @@ class PlanChangeTests(PlanViewTestCase):
         self.assertFalse(Visit.objects.filter(slot_start__isnull=True).exists())
 
     def test_plan_body_queries_do_not_grow_with_visits(self) -> None:
+        self.post("plan-partners", {"partners": [self.police.pk, self.social.pk]}, **HTMX)
+        self.post(
+            "plan-team",
+            {
+                "name": "Team 1",
+                "lead": self.police_inspector.pk,
+                "members": [self.social_inspector.pk],
+            },
+            **HTMX,
+        )
+
         def count(n_visits: int) -> int:
             extra = [
                 make_premises(self.city_a, 100 + i + n_visits * 100, sector="car_wash")
                 for i in range(n_visits)
             ]
             self.post("plan-add-visits", {"premises": [str(p.code) for p in extra]}, **HTMX)
+            Visit.objects.update(team=self.day.teams.get())
             with CaptureQueriesContext(connection) as queries:
                 self.post("plan-routes", {}, **HTMX)
             return len(queries)
