@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import io
 import random
+from collections.abc import Callable
 from datetime import time, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -21,7 +23,7 @@ from inspections import actions, routing
 from inspections.models import ActionDay, Visit
 from partners.models import Municipality, Partner
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def build_day(visits: int, teams: int) -> ActionDay:
@@ -105,7 +107,11 @@ def run() -> None:
             )
             assert response.status_code == 200, response.status_code
 
-        for name, function in [("plan_page", page), ("plan_fragment", fragment)]:
+        measured: list[tuple[str, Callable[[], None]]] = [
+            ("plan_page", page),
+            ("plan_fragment", fragment),
+        ]
+        for name, function in measured:
             queries = count_queries(function)
             report(
                 f"{name}_{visits}v", ours=best_of(function, repeat=5), floor=noop, queries=queries

@@ -14,7 +14,7 @@ from partners.models import AuditEntry
 from tests.base import CastTestCase
 from tests.planning_fixtures import give_trafficking_check, make_action_day, make_premises
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 class PlanViewTestCase(CastTestCase):
