@@ -1,0 +1,141 @@
+"""Generating official documents in a django-q2 worker, with progress.
+
+Rules: a document row is created in the request's transaction and queued once it
+commits; the worker renders it, writes the file to a temporary name and moves it into
+place, then records its size and SHA-256. Running the task again for a finished
+document changes nothing; a failure records its reason and leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from decisions import rendering
+from decisions.facts import ReportRefused
+from decisions.models import Decision, Document, JointReport
+
+TEMPLATES: dict[str, str] = {
+    Document.Kind.DECISION: "decisions/decision_pdf.html",
+    Document.Kind.INVITATION: "decisions/invitation_pdf.html",
+    Document.Kind.MINUTES: "decisions/minutes_pdf.html",
+}
+
+
+def storage_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "decisions"
+
+
+def file_of(document: Document) -> Path:
+    return storage_root() / document.path
+
+
+def queue(document: Document) -> None:
+    transaction.on_commit(
+        lambda: async_task(
+            "decisions.documents.generate",
+            document.pk,
+            task_name=f"document-{document.code}",
+            group="decisions",
+        )
+    )
+
+
+def report_document(*, report: JointReport, user: Any) -> Document:
+    """The PDF of a report version: the existing one if it is ready or on its way."""
+    existing = report.documents.filter(kind=Document.Kind.JOINT_REPORT).exclude(
+        state=Document.State.FAILED
+    )
+    found = existing.order_by("-pk").first()
+    if found is not None:
+        return found
+    title = report.content.get("premises", {}).get("label", "")
+    document = Document.objects.create(
+        municipality=report.municipality,
+        kind=Document.Kind.JOINT_REPORT,
+        title=f"{_('Joint report')} – {title}"[:300],
+        language=report.municipality.language,
+        version=report.version,
+        joint_report=report,
+        created_by=user,
+    )
+    queue(document)
+    return document
+
+
+def decision_document(*, decision: Decision, kind: str, user: Any) -> Document:
+    previous = decision.generated_documents.filter(kind=kind).count()
+    document = Document.objects.create(
+        municipality=decision.municipality,
+        kind=kind,
+        title=f"{Document.Kind(kind).label} – {decision.premises.label()}"[:300],
+        language=decision.municipality.language,
+        version=previous + 1,
+        decision=decision,
+        created_by=user,
+    )
+    decision.documents.add(document)
+    queue(document)
+    return document
+
+
+def render(document: Document) -> bytes:
+    if document.kind == Document.Kind.JOINT_REPORT:
+        assert document.joint_report is not None
+        return rendering.render_report(document.joint_report)
+    assert document.decision is not None
+    return rendering.html_to_pdf(
+        rendering.decision_html(document.decision, TEMPLATES[document.kind], document.language)
+    )
+
+
+def step(document: Document, done: int, **values: Any) -> None:
+    Document.objects.filter(pk=document.pk).update(done=done, **values)
+
+
+def generate(document_id: int) -> str:
+    """Render and store one document; returns its state."""
+    document = Document.objects.select_related(
+        "joint_report__municipality", "decision__municipality"
+    ).get(pk=document_id)
+    if document.state == Document.State.DONE and file_of(document).is_file():
+        return document.state
+    step(document, 1, state=Document.State.RUNNING, error="")
+    try:
+        content = render(document)
+        step(document, 2)
+        relative = f"{document.kind}/{document.code}-v{document.version}.pdf"
+        write_atomically(storage_root() / relative, content)
+    except (ReportRefused, Exception) as error:
+        step(document, document.done, state=Document.State.FAILED, error=str(error)[:300])
+        if isinstance(error, ReportRefused):
+            return Document.State.FAILED
+        raise
+    step(
+        document,
+        3,
+        state=Document.State.DONE,
+        path=relative,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        finished_at=timezone.now(),
+    )
+    return Document.State.DONE
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

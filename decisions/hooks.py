@@ -1,0 +1,5 @@
+"""Hooks into gis/ and inspections/ registries."""
+
+
+def register_all() -> None:
+    pass
