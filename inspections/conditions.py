@@ -52,6 +52,7 @@ TOKEN = re.compile(
     re.VERBOSE,
 )
 MAX_LENGTH = 2000
+TYPOGRAPHIC_QUOTES = {ord("‘"): "'", ord("’"): "'", ord("“"): '"', ord("”"): '"'}
 
 
 class ConditionError(ValueError):
@@ -179,6 +180,8 @@ def parse(text: str) -> dict[str, Any] | None:
     """The condition's tree, or None for an empty condition; ConditionError otherwise."""
     if not text or not text.strip():
         return None
+    # Spreadsheets turn straight quotes into typographic ones as they are typed.
+    text = text.translate(TYPOGRAPHIC_QUOTES)
     return Parser(text).parse()
 
 

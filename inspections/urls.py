@@ -38,3 +38,36 @@ urlpatterns += [
     path("<uuid:code>/plan/routes/", planning.plan_routes, name="plan-routes"),
     path("<uuid:code>/plan/status/", planning.plan_status, name="plan-status"),
 ]
+
+from inspections.views import checklist_builder  # noqa: E402 - grouped with its routes
+
+urlpatterns += [
+    path("checklists/", checklist_builder.checklist_list, name="checklist-list"),
+    path("checklists/import/", checklist_builder.checklist_import, name="checklist-import"),
+    path("checklists/<uuid:code>/", checklist_builder.checklist_version, name="checklist-version"),
+    path(
+        "checklists/<uuid:code>/questions/",
+        checklist_builder.checklist_question_save,
+        name="checklist-question-save",
+    ),
+    path(
+        "checklists/<uuid:code>/questions/change/",
+        checklist_builder.checklist_question_change,
+        name="checklist-question-change",
+    ),
+    path(
+        "checklists/<uuid:code>/publish/",
+        checklist_builder.checklist_publish,
+        name="checklist-publish",
+    ),
+    path(
+        "checklists/<uuid:code>/draft/",
+        checklist_builder.checklist_new_draft,
+        name="checklist-new-draft",
+    ),
+    path(
+        "checklists/<uuid:code>/xlsform.xlsx",
+        checklist_builder.checklist_export,
+        name="checklist-export",
+    ),
+]

@@ -126,8 +126,11 @@ def _check_choices(where: str, item: dict[str, Any]) -> list[str]:
         return [f"{where}: a choice question needs choices."]
     if len(set(names)) != len(names):
         return [f"{where}: a choice is listed twice."]
-    if any(not name or " " in name for name in names):
-        return [f"{where}: choice names may not be empty or contain spaces."]
+    if any(not name for name in names):
+        return [f"{where}: a choice needs a name."]
+    # A multiple choice answer is its choices joined by spaces, as in ODK.
+    if item["type"] == "select_multiple" and any(" " in name for name in names):
+        return [f"{where}: choice names of a multiple choice may not contain spaces."]
     return []
 
 

@@ -1,0 +1,233 @@
+"""The coordinator's checklist builder: list the checklists, edit a draft version
+question by question, publish it (it never changes again), import and export XLSForm."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inspections.checklists.definition import check_definition, label_in
+from inspections.checklists.xlsform import XLSFormError, export_xlsform, import_xlsform
+from inspections.forms.checklists import QuestionForm, XLSFormImportForm
+from inspections.models import ChecklistTemplate, ChecklistVersion
+from partners import audit
+from partners.models import AuditEntry, Role, has_role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def require_builder(request: HttpRequest) -> None:
+    """Coordinators and administrators build checklists."""
+    if not has_role(request.user, Role.COORDINATOR, Role.ADMIN):
+        raise PermissionDenied
+
+
+def get_version(request: HttpRequest, code: uuid.UUID, *, draft: bool = False) -> ChecklistVersion:
+    require_builder(request)
+    version = get_object_or_404(
+        ChecklistVersion.objects.select_related("template__competency"), code=code
+    )
+    if draft and version.is_published:
+        raise PermissionDenied
+    return version
+
+
+@login_required
+def checklist_list(request: HttpRequest) -> HttpResponse:
+    require_builder(request)
+    templates = ChecklistTemplate.objects.select_related("competency").prefetch_related(
+        "versions", "sectors"
+    )
+    context = {"templates": templates, "import_form": XLSFormImportForm()}
+    return render(request, "inspections/checklist_list.html", context)
+
+
+@login_required
+def checklist_version(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    version = get_version(request, code)
+    names = [item["name"] for item in version.questions]
+    rows = []
+    for position, item in enumerate(version.questions):
+        form = None
+        if not version.is_published:
+            form = QuestionForm(
+                initial=QuestionForm.initial_for(item),
+                earlier=names[:position],
+                taken=names[:position] + names[position + 1 :],
+                prefix=f"q{position}",
+            )
+        rows.append({"item": item, "text": version.label(item), "form": form})
+    context = {
+        "version": version,
+        "rows": rows,
+        "new_form": None
+        if version.is_published
+        else QuestionForm(earlier=names, taken=names, prefix="new"),
+        "problems": version.problems() if not version.is_published else [],
+        "later": version.template.versions.filter(number__gt=version.number).exists(),
+    }
+    return render(request, "inspections/checklist_version.html", context)
+
+
+@login_required
+@require_POST
+def checklist_question_save(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Add a question at the end, or replace the one named ``original``."""
+    version = get_version(request, code, draft=True)
+    questions = version.questions
+    names = [item["name"] for item in questions]
+    prefix = request.POST.get("prefix", "new")
+    original = request.POST.get(f"{prefix}-original", "")
+    position = names.index(original) if original in names else len(names)
+    others = names[:position] + names[position + 1 :]
+    form = QuestionForm(request.POST, earlier=names[:position], taken=others, prefix=prefix)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(error) for error in errors)}")
+        return redirect("checklist-version", code=version.code)
+    questions[position : position + 1] = [form.as_question()]
+    save_questions(request, version, questions, question=form.cleaned_data["name"])
+    return redirect("checklist-version", code=version.code)
+
+
+@login_required
+@require_POST
+def checklist_question_change(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Move a question up or down, or delete it (only if no later condition reads it)."""
+    version = get_version(request, code, draft=True)
+    questions = version.questions
+    names = [item["name"] for item in questions]
+    name, action = request.POST.get("name", ""), request.POST.get("action", "")
+    if name not in names:
+        return redirect("checklist-version", code=version.code)
+    index = names.index(name)
+    if action == "delete":
+        questions.pop(index)
+    elif action in ("up", "down"):
+        other = index - 1 if action == "up" else index + 1
+        if 0 <= other < len(questions):
+            questions[index], questions[other] = questions[other], questions[index]
+    problems = [
+        p
+        for p in check_definition({**version.definition, "questions": questions})
+        if "earlier" in p
+    ]
+    if problems:
+        messages.error(request, " ".join(problems))
+        return redirect("checklist-version", code=version.code)
+    save_questions(request, version, questions, question=name, change=action)
+    return redirect("checklist-version", code=version.code)
+
+
+def save_questions(
+    request: HttpRequest, version: ChecklistVersion, questions: list[dict[str, Any]], **detail: Any
+) -> None:
+    version.definition = {**version.definition, "questions": questions}
+    version.save(update_fields=["definition"])
+    audit.record(request.user, AuditEntry.Action.CHANGE, version, **detail)
+    messages.success(request, _("The draft is saved."))
+
+
+@login_required
+@require_POST
+def checklist_publish(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    version = get_version(request, code, draft=True)
+    try:
+        version.publish()
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        audit.record(request.user, AuditEntry.Action.CHANGE, version, published=True)
+        messages.success(request, _("Published: new findings answer this version."))
+    return redirect("checklist-version", code=version.code)
+
+
+@login_required
+@require_POST
+def checklist_new_draft(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    version = get_version(request, code)
+    existing = version.template.versions.filter(status=ChecklistVersion.Status.DRAFT).first()
+    draft = existing or version.new_draft(request.user)
+    if existing is None:
+        audit.record(request.user, AuditEntry.Action.CREATE, draft, copied_from=version.number)
+    return redirect("checklist-version", code=draft.code)
+
+
+@login_required
+def checklist_export(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    version = get_version(request, code)
+    template = version.template
+    title = {"nl": template.title_nl, "fr": template.title_fr, "en": template.title_en}
+    data = export_xlsform(
+        version.definition, title=title, form_id=template.slug, version=version.number
+    )
+    audit.record(request.user, AuditEntry.Action.EXPORT, version, format="xlsform")
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{template.slug}-v{version.number}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def checklist_import(request: HttpRequest) -> HttpResponse:
+    """An XLSForm becomes a draft: of the checklist its form_id names, or of a new one."""
+    require_builder(request)
+    form = XLSFormImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("checklist-list")
+    upload = form.cleaned_data["file"]
+    try:
+        imported = import_xlsform(upload.read(), upload.name)
+    except XLSFormError as error:
+        for reason in error.reasons[:20]:
+            messages.error(request, reason)
+        return redirect("checklist-list")
+    with transaction.atomic():
+        draft = store_import(request, imported, form.cleaned_data["competency"], upload.name)
+    for warning in imported.warnings[:20]:
+        messages.warning(request, warning)
+    messages.success(request, _("Imported as a draft: check it, then publish."))
+    return redirect("checklist-version", code=draft.code)
+
+
+def store_import(
+    request: HttpRequest, imported: Any, competency: Any, filename: str
+) -> ChecklistVersion:
+    slug = slugify(imported.form_id or filename.rsplit(".", 1)[0])[:60] or "checklist"
+    title = imported.title
+    template, _created = ChecklistTemplate.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "competency": competency,
+            "title_nl": label_in(title, "nl")[:200] or slug,
+            "title_fr": label_in(title, "fr")[:200] or slug,
+            "title_en": label_in(title, "en")[:200] or slug,
+        },
+    )
+    ChecklistVersion.objects.filter(
+        template=template, status=ChecklistVersion.Status.DRAFT
+    ).delete()
+    latest = template.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    draft = ChecklistVersion.objects.create(
+        template=template,
+        number=latest + 1,
+        definition=imported.definition,
+        created_by=request.user if request.user.is_authenticated else None,
+    )
+    audit.record(request.user, AuditEntry.Action.CREATE, draft, imported_from=filename)
+    return draft
