@@ -63,6 +63,19 @@ class HomeTests(CastTestCase):
 
 
 class LanguageTests(CastTestCase):
+    def test_municipality_language_is_the_default_not_the_browser(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+        self.assertContains(response, "Welkom")
+        self.client.force_login(self.outsider)  # Malmedy speaks French
+        response = self.client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+        self.assertContains(response, "Bienvenue")
+        self.assertEqual(response["Content-Language"], "fr")
+
+    def test_anonymous_pages_are_in_dutch(self) -> None:
+        response = self.client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr")
+        self.assertContains(response, '<html lang="nl">')
+
     def test_language_switch_to_french_and_english(self) -> None:
         self.client.force_login(self.coordinator)
         self.client.post(reverse("set_language"), {"language": "fr", "next": "/"})
