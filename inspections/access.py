@@ -91,11 +91,12 @@ def audit_if_not_yet_held(user: Any, action_day: ActionDay, **detail: Any) -> No
 
 
 def get_action_day_for_user(
-    request: HttpRequest, code: Any, *, plannable: bool = False
+    request: HttpRequest, code: Any, *, plannable: bool = False, audit: bool = True
 ) -> ActionDay:
     """The action day with this code if the user may see it (or plan it), else 404.
 
-    A 404 rather than a 403: whether a secret action day exists is itself secret."""
+    A 404 rather than a 403: whether a secret action day exists is itself secret.
+    ``audit=False`` only for a fragment refreshing a page whose view was audited."""
     queryset = (
         plannable_action_days(request.user) if plannable else visible_action_days(request.user)
     )
@@ -103,7 +104,8 @@ def get_action_day_for_user(
         action_day = queryset.select_related("municipality", "zone", "lead_partner").get(code=code)
     except (ActionDay.DoesNotExist, ValueError) as error:
         raise Http404("No such action day") from error
-    audit_if_not_yet_held(request.user, action_day, path=request.path)
+    if audit:
+        audit_if_not_yet_held(request.user, action_day, path=request.path)
     return action_day
 
 

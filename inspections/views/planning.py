@@ -110,7 +110,8 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
 
 @login_required
 def action_day_plan(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    action_day = get_action_day_for_user(request, code, plannable=True)
+    candidates_only = bool(request.htmx) and request.GET.get("fragment") == "candidates"
+    action_day = get_action_day_for_user(request, code, plannable=True, audit=not candidates_only)
     filters = PremisesFilterForm(request.GET or {"min_risk": 1.5}, user=request.user)
     context = plan_context(request, action_day) | candidates_context(request, action_day, filters)
     context["filters"] = filters
@@ -118,7 +119,7 @@ def action_day_plan(request: HtmxHttpRequest, code: str) -> HttpResponse:
         {"name": zone.name, "kind": zone.kind, "geometry": zone.geometry}
         for zone in visible_zones(request.user).filter(municipality=action_day.municipality)
     ]
-    if request.htmx and request.GET.get("fragment") == "candidates":
+    if candidates_only:
         return render(request, "inspections/plan.html#candidates", context)
     return render(request, "inspections/plan.html", context)
 
