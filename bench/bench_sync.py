@@ -1,0 +1,337 @@
+"""Field sync under load: 50 inspectors at once, each sending 20 findings (two with a
+photo) and replaying two of them, against gunicorn on a loopback port and the bench's
+SQLite database. Measured against a no-op authenticated endpoint (``/api/v1/ping``) under
+the same load in the same run; afterwards the database must hold every submission
+exactly once. Also prints the bytes a tablet downloads to cache a 12-visit day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import time as clock
+from pathlib import Path
+from typing import Any
+
+from bench.harness import report
+
+INSPECTORS = 50
+FINDINGS = 20
+PHOTOS = 2
+REPLAYS = 2
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def build_day() -> tuple[list[dict[str, Any]], Any]:
+    """A released day: each inspector (of their own partner) leads a team of one with ten
+    visits, where they fill the social checklist and the trafficking indicators."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from gis.models import Premises, Sector
+    from inspections.field_access import checklists_by_visit
+    from inspections.models import ActionDay, DeviceToken, Team, Visit, VisitTask
+    from partners.models import Competency, Municipality, Partner, Person, Role
+
+    city = Municipality.objects.create(code="99999", name="Benchstad", language="nl", country="BE")
+    coordinator = User.objects.create(username="bench-coordinator")
+    day = ActionDay.objects.create(
+        municipality=city,
+        title="Bench day",
+        date=timezone.localdate(),
+        starts_at=clock(8),
+        ends_at=clock(18),
+        coordinator=coordinator,
+        status=ActionDay.Status.RELEASED,
+    )
+    sector = Sector.objects.get(code="car_wash")
+    competency = Competency.objects.get(code="undeclared-work")
+    inspectors = []
+    for number in range(INSPECTORS):
+        user = User.objects.create(username=f"inspector{number}")
+        partner = Partner.objects.create(
+            slug=f"bench-{number}", name=f"Partner {number}", short_name=f"P{number}",
+            level="federal", country="BE",
+        )  # fmt: skip
+        partner.municipalities.add(city)
+        person = Person.objects.create(user=user, partner=partner, roles=[Role.INSPECTOR])
+        person.municipalities.add(city)
+        team = Team.objects.create(action_day=day, name=f"Team {number:02}", lead=user)
+        visits = []
+        for stop in range(FINDINGS // 2):
+            premises = Premises.objects.create(
+                municipality=city, external_id=f"b-{number}-{stop}",
+                name=f"Carwash {number}.{stop}", sector=sector, lon=4.2 + stop / 1000,
+                lat=50.7 + number / 1000, source_x=0, source_y=0, source_crs="EPSG:31370",
+            )  # fmt: skip
+            visit = Visit.objects.create(
+                action_day=day, premises=premises, team=team, route_order=stop + 1
+            )
+            VisitTask.objects.create(visit=visit, competency=competency, partner=partner)
+            visits.append(visit)
+        _token, raw = DeviceToken.issue(user, "bench tablet")
+        checklists = checklists_by_visit(user, visits)
+        work = [(visit, version) for visit in visits for version in checklists[visit.pk]]
+        inspectors.append({"user": user, "token": raw, "work": work})
+    return inspectors, day
+
+
+def jpeg(seed: int) -> bytes:
+    from PIL import Image
+
+    stream = io.BytesIO()
+    Image.new("RGB", (320, 240), (seed % 256, (seed * 7) % 256, (seed * 13) % 256)).save(
+        stream, format="JPEG", quality=80
+    )
+    return stream.getvalue()
+
+
+def answers_for(slug: str, photo: str | None) -> dict[str, Any]:
+    if slug == "trafficking-indicators":
+        return {"papers_held": "no", "interpreter_present": "no", "debt": "no"}
+    answers: dict[str, Any] = {"workers_present": 4, "without_dimona": "no"}
+    if photo:
+        answers["documents"] = [photo]
+    return answers
+
+
+class Session:
+    """One inspector's keep-alive connection; records each request's latency."""
+
+    def __init__(self, port: int, token: str, latencies: list[float], failures: list[str]):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.latencies, self.failures = latencies, failures
+
+    def call(self, method: str, path: str, body: bytes | None, kind: str, ok: tuple) -> int:
+        headers = dict(self.headers, **({"Content-Type": kind} if body is not None else {}))
+        start = time.perf_counter()
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        content = response.read()
+        self.latencies.append(time.perf_counter() - start)
+        if response.status not in ok:
+            self.failures.append(f"{method} {path} {response.status} {content[:200]!r}")
+        return response.status
+
+
+def inspector_sync(port: int, inspector: dict[str, Any], seed: int, out: dict[str, Any]) -> None:
+    session = Session(port, inspector["token"], out["latencies"], out["failures"])
+    photos_left, sent = PHOTOS, []
+    for visit, version in inspector["work"][:FINDINGS]:
+        photo = None
+        if version.template.slug == "social-employment" and photos_left:
+            photo = jpeg(seed * 10 + photos_left)
+            photos_left -= 1
+        sha = hashlib.sha256(photo).hexdigest() if photo else None
+        payload = {
+            "client_id": str(uuid.uuid4()),
+            "visit": str(visit.code),
+            "template_version": str(version.code),
+            "answers": answers_for(version.template.slug, sha),
+            "base_version": None,
+            "recorded_at": "2026-01-01T10:00:00+01:00",
+        }
+        body = json.dumps(payload).encode()
+        session.call("POST", "/api/v1/findings", body, "application/json", (201,))
+        sent.append(body)
+        if photo:
+            path = f"/api/v1/findings/{payload['client_id']}/evidence/{sha}"
+            session.call("PUT", path, photo, "image/jpeg", (201,))
+    for body in sent[:REPLAYS]:
+        session.call("POST", "/api/v1/findings", body, "application/json", (200,))
+
+
+def inspector_ping(port: int, inspector: dict[str, Any], out: dict[str, Any]) -> None:
+    session = Session(port, inspector["token"], out["latencies"], out["failures"])
+    for _ in range(FINDINGS + PHOTOS + REPLAYS):
+        session.call("GET", "/api/v1/ping", None, "", (200,))
+
+
+def load(target: Any, inspectors: list[dict[str, Any]], *args: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"latencies": [], "failures": []}
+    threads = [
+        threading.Thread(target=target, args=(args[0], inspector, *args[1:], out))
+        if target is inspector_ping
+        else threading.Thread(target=target, args=(args[0], inspector, index, out))
+        for index, inspector in enumerate(inspectors)
+    ]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    out["elapsed"] = time.perf_counter() - start
+    return out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "3", "--threads", "4", "--worker-class", "gthread",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def build_twelve_visit_day() -> Any:
+    """One tablet's day: a police officer's team with twelve car washes, each with the
+    police, social and trafficking checklists of the seed."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from gis.models import Premises, Sector
+    from inspections.models import ActionDay, Team, Visit, VisitTask
+    from partners.models import Competency, Municipality, Partner, Person, Role
+
+    city = Municipality.objects.get(code="99999")
+    user = User.objects.create(username="tablet", first_name="Tablet")
+    partner = Partner.objects.create(
+        slug="bench-police", name="Police", short_name="Police", level="local", country="BE"
+    )
+    person = Person.objects.create(user=user, partner=partner, roles=[Role.INSPECTOR])
+    person.municipalities.add(city)
+    day = ActionDay.objects.create(
+        municipality=city, title="Twelve visits", date=timezone.localdate(), starts_at=clock(8),
+        ends_at=clock(18), coordinator=user, status=ActionDay.Status.RELEASED,
+    )  # fmt: skip
+    team = Team.objects.create(action_day=day, name="Team 1", lead=user)
+    competencies = Competency.objects.filter(code__in=["identity-residence", "undeclared-work"])
+    for stop in range(12):
+        premises = Premises.objects.create(
+            municipality=city, external_id=f"tablet-{stop}", name=f"Carwash {stop}",
+            address=f"Bergensesteenweg {stop}", sector=Sector.objects.get(code="car_wash"),
+            lon=4.23 + stop / 500, lat=50.73, source_x=0, source_y=0, source_crs="EPSG:31370",
+        )  # fmt: skip
+        visit = Visit.objects.create(
+            action_day=day, premises=premises, team=team, route_order=stop + 1
+        )
+        for competency in competencies:
+            VisitTask.objects.create(visit=visit, competency=competency, partner=partner)
+    return user
+
+
+def day_download_bytes() -> dict[str, int]:
+    """What a tablet fetches to hold a 12-visit day offline: the day page, every visit and
+    checklist page, the service worker, the manifest and every cached asset."""
+    from django.contrib.auth.models import User
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+
+    from inspections.views.field import FIELD_ASSETS
+
+    user = build_twelve_visit_day()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=user.pk))
+    day = client.get("/field/")
+    assert day.status_code == 200, day.status_code
+    html = day.content.decode()
+    island = html.split('<script id="field-data" type="application/json">', 1)[1]
+    urls = json.loads(island.split("</script>", 1)[0])["precache"]
+    pages = sum(len(client.get(url).content) for url in urls)
+    extra = len(client.get("/field/sw.js").content) + len(
+        client.get("/field/manifest.webmanifest").content
+    )
+    assets = sum(os.path.getsize(str(finders.find(path))) for path in FIELD_ASSETS)
+    return {
+        "day_page": len(day.content),
+        "pages": pages,
+        "urls": len(urls),
+        "assets": assets + extra,
+    }
+
+
+def run() -> None:
+    from django.db import connection
+
+    from inspections.models import Evidence, Finding, Submission
+
+    inspectors, _day = build_day()
+    connection.close()
+    port = free_port()
+    server = start_server(port)
+    try:
+        floor = load(inspector_ping, inspectors, port)
+        ours = load(inspector_sync, inspectors, port)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    failures = floor["failures"] + ours["failures"]
+    locked = sum("locked" in failure for failure in failures)
+    submissions, findings = Submission.objects.count(), Finding.objects.count()
+    expected = INSPECTORS * FINDINGS
+    lost, doubled = max(expected - submissions, 0), max(submissions - expected, 0)
+    requests_ours, requests_floor = len(ours["latencies"]), len(floor["latencies"])
+    report(
+        "sync_throughput",
+        ours=ours["elapsed"] / requests_ours,
+        floor=floor["elapsed"] / requests_floor,
+        requests=requests_ours,
+        ours_rps=round(requests_ours / ours["elapsed"], 1),
+        floor_rps=round(requests_floor / floor["elapsed"], 1),
+        failures=len(failures),
+        locked=locked,
+    )
+    report(
+        "sync_p95_latency",
+        ours=p95(ours["latencies"]),
+        floor=p95(floor["latencies"]),
+        inspectors=INSPECTORS,
+        lost=lost,
+        doubled=doubled,
+        findings=findings,
+        photos=Evidence.objects.count(),
+    )
+    sizes = day_download_bytes()
+    total = sizes["day_page"] + sizes["pages"] + sizes["assets"]
+    report(
+        "field_day_cache_bytes",
+        ours=total,
+        floor=sizes["day_page"],
+        visits=12,
+        urls=sizes["urls"],
+        pages_bytes=sizes["pages"],
+        assets_bytes=sizes["assets"],
+    )
+    for failure in failures[:5]:
+        print("FAILED", failure, flush=True)
+    assert not failures and not lost and not doubled, (len(failures), lost, doubled)
+    assert Evidence.objects.count() == INSPECTORS * PHOTOS
