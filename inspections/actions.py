@@ -233,6 +233,70 @@ def refresh_entry_partners(action_day: ActionDay, proposer: TaskProposer) -> Non
     Visit.objects.bulk_update(visits, ["entry_partner", "entry_basis"])
 
 
+@transaction.atomic
+def adjust_visit(
+    *,
+    visit: Visit,
+    user: Any,
+    version: int,
+    competency: Competency | None,
+    partner: Partner | None,
+    entry_partner: Partner | None,
+) -> None:
+    """The coordinator's adjustment of one visit: give a check to a partner, add one, or
+    drop it (no partner); and set whose legal power gives entry. The human-trafficking
+    check cannot be dropped."""
+    if partner is not None and not visit.action_day.partners.filter(pk=partner.pk).exists():
+        raise ValidationError(_("That partner does not take part in this action day."))
+    if competency is not None and partner is None and competency.code == TRAFFICKING_COMPETENCY:
+        raise ValidationError(_("The human-trafficking check is made at every visit."))
+    bump_version(visit.action_day, version)
+    if competency is not None:
+        if partner is None:
+            VisitTask.objects.filter(visit=visit, competency=competency).delete()
+        else:
+            VisitTask.objects.update_or_create(
+                visit=visit, competency=competency, defaults={"partner": partner}
+            )
+    if entry_partner is not None and entry_partner != visit.entry_partner:
+        tasks = list(visit.tasks.select_related("competency"))
+        visit.entry_partner = entry_partner
+        visit.entry_basis = entry_basis(entry_partner, tasks)
+        visit.save(update_fields=["entry_partner", "entry_basis"])
+    audit.record(
+        user,
+        AuditEntry.Action.CHANGE,
+        visit.action_day,
+        visit=str(visit.code),
+        competency=competency.code if competency else None,
+        partner=partner.slug if partner else None,
+        entry_partner=entry_partner.slug if entry_partner else None,
+    )
+
+
+@transaction.atomic
+def set_sector_rule(
+    *, municipality: Municipality, user: Any, sector: Any, competency: Competency, needed: bool
+) -> None:
+    if needed:
+        SectorRule.objects.get_or_create(
+            municipality=municipality, sector=sector, competency=competency
+        )
+    else:
+        SectorRule.objects.filter(
+            municipality=municipality, sector=sector, competency=competency
+        ).delete()
+    audit.record(
+        user,
+        AuditEntry.Action.CHANGE,
+        municipality,
+        object_type="inspections.SectorRule",
+        sector=sector.code,
+        competency=competency.code,
+        needed=needed,
+    )
+
+
 def check_team_people(action_day: ActionDay, people: Iterable[Any]) -> None:
     """Team members must belong to a participating partner and work for the city."""
     participating = set(action_day.partners.values_list("pk", flat=True))

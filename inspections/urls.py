@@ -37,6 +37,9 @@ urlpatterns += [
     path("<uuid:code>/plan/assign/", planning.plan_assign, name="plan-assign"),
     path("<uuid:code>/plan/routes/", planning.plan_routes, name="plan-routes"),
     path("<uuid:code>/plan/status/", planning.plan_status, name="plan-status"),
+    path("<uuid:code>/plan/adjust/", planning.plan_adjust_visit, name="plan-adjust-visit"),
+    path("rules/", planning.sector_rules, name="sector-rules"),
+    path("rules/toggle/", planning.sector_rule_toggle, name="sector-rule-toggle"),
 ]
 
 from inspections.views import checklist_builder  # noqa: E402 - grouped with its routes

@@ -166,3 +166,156 @@ class PlanChangeTests(PlanViewTestCase):
             return len(queries)
 
         self.assertEqual(count(3), count(30))
+
+
+class AdjustmentTests(PlanViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.coordinator)
+        self.post("plan-partners", {"partners": [self.police.pk, self.social.pk]}, **HTMX)
+        self.post("plan-add-visits", {"premises": [str(self.premises[0].code)]}, **HTMX)
+        self.visit = Visit.objects.get()
+
+    def test_coordinator_gives_a_check_to_a_partner_and_sets_entry(self) -> None:
+        from partners.models import Competency
+
+        undeclared = Competency.objects.get(code="undeclared-work")
+        response = self.post(
+            "plan-adjust-visit",
+            {
+                "visit": str(self.visit.code),
+                "competency": undeclared.pk,
+                "partner": self.social.pk,
+                "entry_partner": self.social.pk,
+            },
+            **HTMX,
+        )
+        self.assertEqual(response.status_code, 200)
+        self.visit.refresh_from_db()
+        self.assertEqual(self.visit.entry_partner, self.social)
+        self.assertEqual(
+            self.visit.entry_basis,
+            "Sociaal Strafwetboek art. 23-39 (bevoegdheden van de sociaal inspecteurs)",
+        )
+        self.assertTrue(
+            self.visit.tasks.filter(competency=undeclared, partner=self.social).exists()
+        )
+
+    def test_trafficking_check_cannot_be_dropped(self) -> None:
+        from partners.models import Competency
+
+        trafficking = Competency.objects.get(code="trafficking-indicators")
+        response = self.post(
+            "plan-adjust-visit",
+            {"visit": str(self.visit.code), "competency": trafficking.pk},
+            **HTMX,
+        )
+        self.assertContains(response, "every visit", status_code=400)
+        self.assertTrue(self.visit.tasks.filter(competency=trafficking).exists())
+
+    def test_partner_not_taking_part_is_refused(self) -> None:
+        response = self.post(
+            "plan-adjust-visit",
+            {"visit": str(self.visit.code), "entry_partner": self.permits.pk},
+            **HTMX,
+        )
+        self.assertEqual(response.status_code, 400)
+
+
+class CreateFormTests(PlanViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.coordinator)
+
+    def data(self, **changes: Any) -> dict[str, Any]:
+        from tests.planning_fixtures import next_week
+
+        data = {
+            "municipality": self.city_a.pk,
+            "title": "Nieuwe actie",
+            "date": next_week().isoformat(),
+            "starts_at": "09:00",
+            "ends_at": "16:00",
+            "travel_speed_kmh": 25,
+            "visit_minutes": 40,
+            "recent_visit_days": 90,
+        }
+        data.update(changes)
+        return data
+
+    def test_a_day_in_the_past_is_refused(self) -> None:
+        response = self.client.post(reverse("action-day-create"), self.data(date="2020-01-01"))
+        self.assertContains(response, "cannot be planned in the past")
+        self.assertFalse(ActionDay.objects.filter(title="Nieuwe actie").exists())
+
+    def test_an_end_before_the_start_is_refused(self) -> None:
+        response = self.client.post(
+            reverse("action-day-create"), self.data(starts_at="16:00", ends_at="09:00")
+        )
+        self.assertContains(response, "The end must be after the start")
+        self.assertFalse(ActionDay.objects.filter(title="Nieuwe actie").exists())
+
+    def test_another_citys_zone_is_refused(self) -> None:
+        from gis.models import Zone
+
+        zone = Zone.objects.create(
+            municipality=self.city_b,
+            external_id="z",
+            name="B zone",
+            geometry={"type": "Polygon", "coordinates": []},
+            west=0,
+            south=0,
+            east=1,
+            north=1,
+            source_crs="EPSG:4326",
+        )
+        response = self.client.post(reverse("action-day-create"), self.data(zone=zone.pk))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(ActionDay.objects.filter(title="Nieuwe actie").exists())
+
+    def test_valid_day_is_created_and_leads_to_the_plan(self) -> None:
+        response = self.client.post(reverse("action-day-create"), self.data())
+        day = ActionDay.objects.get(title="Nieuwe actie")
+        self.assertRedirects(response, reverse("action-day-plan", args=[day.code]))
+
+    def test_outsider_cannot_create_for_city_a(self) -> None:
+        self.client.force_login(self.outsider)
+        response = self.client.post(reverse("action-day-create"), self.data())
+        self.assertContains(response, "Select a valid choice")
+        self.assertFalse(ActionDay.objects.filter(title="Nieuwe actie").exists())
+
+
+class SectorRuleTests(PlanViewTestCase):
+    def test_coordinator_toggles_a_rule_through_htmx(self) -> None:
+        from inspections.models import SectorRule
+
+        self.client.force_login(self.coordinator)
+        self.assertContains(self.client.get(reverse("sector-rules")), "Car wash")
+        data = {
+            "municipality": self.city_a.code,
+            "sector": "car_wash",
+            "competency": "fire-safety",
+            "needed": "on",
+        }
+        response = self.client.post(reverse("sector-rule-toggle"), data, **HTMX)
+        self.assertContains(response, "checked")
+        self.assertTrue(
+            SectorRule.objects.filter(
+                municipality=self.city_a, sector__code="car_wash", competency__code="fire-safety"
+            ).exists()
+        )
+
+    def test_outsider_cannot_change_city_a_rules(self) -> None:
+        self.client.force_login(self.outsider)
+        data = {
+            "municipality": self.city_a.code,
+            "sector": "car_wash",
+            "competency": "fire-safety",
+            "needed": "on",
+        }
+        response = self.client.post(reverse("sector-rule-toggle"), data, **HTMX)
+        self.assertEqual(response.status_code, 400)
+
+    def test_inspector_has_no_rules_page(self) -> None:
+        self.client.force_login(self.police_inspector)
+        self.assertEqual(self.client.get(reverse("sector-rules")).status_code, 403)

@@ -18,7 +18,7 @@ from gis.access import visible_premises, visible_zones
 from gis.models import Premises, Sector, Zone
 from inspections.access import coordinated_municipalities
 from inspections.models import ActionDay, Team, Visit
-from partners.models import Municipality, Partner, SharingProtocol
+from partners.models import Competency, Municipality, Partner, SharingProtocol
 
 
 class ActionDayForm(forms.ModelForm):
@@ -270,3 +270,37 @@ class VisitForm(VersionForm):
 
 class StatusForm(VersionForm):
     status = forms.ChoiceField(choices=ActionDay.Status.choices)
+
+
+class SectorRuleToggleForm(forms.Form):
+    """Whether premises of a sector need a check of a competency, in one municipality."""
+
+    municipality = forms.ModelChoiceField(Municipality.objects.none(), to_field_name="code")
+    sector = forms.ModelChoiceField(Sector.objects.all(), to_field_name="code")
+    competency = forms.ModelChoiceField(Competency.objects.all(), to_field_name="code")
+    needed = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = coordinated_municipalities(user)  # type: ignore[attr-defined]
+
+
+class TaskForm(VersionForm):
+    """Adjust one visit's checks: who checks a competency (or drop it), and who enters."""
+
+    visit = forms.ModelChoiceField(
+        Visit.objects.none(), to_field_name="code", widget=forms.HiddenInput
+    )
+    competency = forms.ModelChoiceField(Competency.objects.all(), required=False, label=_("Check"))
+    partner = forms.ModelChoiceField(
+        Partner.objects.none(), required=False, label=_("Partner (empty: drop the check)")
+    )
+    entry_partner = forms.ModelChoiceField(
+        Partner.objects.none(), required=False, label=_("Partner whose power gives entry")
+    )
+
+    def __init__(self, *args: Any, action_day: ActionDay, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visit"].queryset = action_day.visits.all()  # type: ignore[attr-defined]
+        for name in ("partner", "entry_partner"):
+            self.fields[name].queryset = action_day.partners.all()  # type: ignore[attr-defined]

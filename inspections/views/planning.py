@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from gis.access import visible_premises, visible_zones
-from gis.models import Premises
+from gis.models import Premises, Sector
 from gis.risk import band
 from inspections import actions
 from inspections.access import (
@@ -33,12 +34,22 @@ from inspections.forms.planning import (
     AssignForm,
     PartnersForm,
     PremisesFilterForm,
+    SectorRuleToggleForm,
     StatusForm,
+    TaskForm,
     TeamForm,
     VisitForm,
 )
-from inspections.models import ActionDay, InvalidTransition, Team, Visit, VisitTask
+from inspections.models import (
+    ActionDay,
+    InvalidTransition,
+    SectorRule,
+    Team,
+    Visit,
+    VisitTask,
+)
 from partners.http import HtmxHttpRequest
+from partners.models import Competency
 
 CANDIDATE_LIMIT = 2000
 LIST_LIMIT = 50
@@ -104,6 +115,8 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
             initial={"version": action_day.version, "partners": action_day.partners.all()},
         ),
         "team_choices": teams,
+        "participating": list(action_day.partners.order_by("short_name")),
+        "all_competencies": list(Competency.objects.all()),
         "Status": ActionDay.Status,
     }
 
@@ -336,3 +349,83 @@ def plan_status(request: HtmxHttpRequest, code: str) -> HttpResponse:
         # The whole page changes with the status (what may still be edited).
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def plan_adjust_visit(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> str:
+        data = form.cleaned_data
+        data["visit"].action_day = action_day
+        actions.adjust_visit(
+            visit=data["visit"],
+            user=request.user,
+            version=data["version"],
+            competency=data["competency"],
+            partner=data["partner"],
+            entry_partner=data["entry_partner"],
+        )
+        return _("The checks of %(premises)s were adjusted.") % {"premises": data["visit"].premises}
+
+    return plan_change(request, code, TaskForm, change)
+
+
+def rules_context(municipality: Any) -> dict[str, Any]:
+    actions.ensure_sector_rules(municipality)
+    needed = set(
+        SectorRule.objects.filter(municipality=municipality).values_list("sector", "competency")
+    )
+    competencies = list(Competency.objects.all())
+    rows = [
+        (
+            sector,
+            [(competency, (sector.pk, competency.pk) in needed) for competency in competencies],
+        )
+        for sector in Sector.objects.all()
+    ]
+    return {"municipality": municipality, "competencies": competencies, "rows": rows}
+
+
+@login_required
+def sector_rules(request: HttpRequest) -> HttpResponse:
+    """The sector × competency rules that propose each visit's checks."""
+    municipalities = coordinated_municipalities(request.user)
+    municipality = (
+        municipalities.filter(code=request.GET.get("municipality")).first()
+        or municipalities.first()
+    )
+    if municipality is None:
+        raise PermissionDenied
+    context = rules_context(municipality) | {"municipalities": municipalities}
+    return render(request, "inspections/sector_rules.html", context)
+
+
+@login_required
+@require_POST
+def sector_rule_toggle(request: HtmxHttpRequest) -> HttpResponse:
+    form = SectorRuleToggleForm(request.POST, user=request.user)
+    if not form.is_valid():
+        if not coordinated_municipalities(request.user).exists():
+            raise PermissionDenied
+        return render(
+            request, "inspections/sector_rules.html#rule-error", {"form": form}, status=400
+        )
+    data = form.cleaned_data
+    actions.set_sector_rule(
+        municipality=data["municipality"],
+        user=request.user,
+        sector=data["sector"],
+        competency=data["competency"],
+        needed=data["needed"],
+    )
+    if not request.htmx:
+        messages.success(request, _("The rules were saved."))
+        return redirect(f"{reverse('sector-rules')}?municipality={data['municipality'].code}")
+    context = {
+        "municipality": data["municipality"],
+        "sector": data["sector"],
+        "competency": data["competency"],
+        "needed": data["needed"],
+        "saved": True,
+    }
+    return render(request, "inspections/sector_rules.html#rule-cell", context)
