@@ -14,7 +14,8 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test setup lint typecheck pytest pytest-postgres bench chromium messages clean
+.PHONY: demo test setup lint typecheck pytest pytest-postgres bench chromium messages clean \
+	restore-check load crash-test fuzz
 
 demo: setup
 	$(MANAGE) migrate --noinput
@@ -67,6 +68,16 @@ pytest-postgres: setup
 
 bench: setup
 	$(PY) -m bench
+
+# Back up the demo city and restore it into a second, empty installation (both in a
+# temporary folder, SQLite), printing what came back and "verified".
+restore-check: setup
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	INTEGRA_DATA_DIR="$$tmp/source" $(MANAGE) migrate --noinput -v 0 && \
+	INTEGRA_DATA_DIR="$$tmp/source" $(MANAGE) load_demo -v 0 && \
+	INTEGRA_DATA_DIR="$$tmp/source" $(MANAGE) backup "$$tmp/integra.tar.gz" && \
+	INTEGRA_DATA_DIR="$$tmp/target" $(MANAGE) migrate --noinput -v 0 && \
+	INTEGRA_DATA_DIR="$$tmp/target" $(MANAGE) restore "$$tmp/integra.tar.gz"
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var

@@ -1,0 +1,285 @@
+"""Backup and restore: everything comes back, verified; a damaged backup changes nothing."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from inspections.models import Evidence, Finding, FindingAnswer, Submission
+from inspections.sync import submit
+from partners.backup import MANIFEST_NAME, SEAL_NAME, installation_is_empty, sha256_of
+from partners.models import AuditEntry
+from tests.cast import build_cast
+from tests.field_fixtures import (
+    build_field_day,
+    jpeg_bytes,
+    png_bytes,
+    seed_field_checklists,
+    version_of,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SOCIAL_ANSWERS = {"workers_present": 5, "without_dimona": "yes", "without_dimona_count": 3}
+
+
+def record_findings_with_photos(cast: Any) -> list[bytes]:
+    """Two findings on one visit, three photos stored through the evidence path."""
+    from inspections.evidence import store_photo
+
+    seed_field_checklists()
+    field = build_field_day(cast)
+    photos = [jpeg_bytes("red"), jpeg_bytes("green"), png_bytes("blue")]
+    shas = [hashlib.sha256(photo).hexdigest() for photo in photos]
+    social = submit(
+        user=cast.social_inspector,
+        client_id=uuid.uuid4(),
+        visit_code=field.visits[0].code,
+        version_code=version_of("social-employment").code,
+        answers=SOCIAL_ANSWERS | {"documents": shas},
+        base_version=None,
+        recorded_at=timezone.now(),
+    )
+    for sha, photo in zip(shas, photos, strict=True):
+        store_photo(
+            user=cast.social_inspector, submission=social.submission, sha256=sha, data=photo
+        )
+    submit(
+        user=cast.police_inspector,
+        client_id=uuid.uuid4(),
+        visit_code=field.visits[1].code,
+        version_code=version_of("police-identities").code,
+        answers={"persons_present": 4, "identities_checked": 4, "irregular_stay": "no"},
+        base_version=None,
+        recorded_at=timezone.now(),
+    )
+    return photos
+
+
+def state() -> dict[str, Any]:
+    return {
+        "users": sorted(User.objects.values_list("username", "password")),
+        "findings": sorted(
+            (str(f.code), json.dumps(f.answers, sort_keys=True), f.version, f.is_complete)
+            for f in Finding.objects.all()
+        ),
+        "answers": FindingAnswer.objects.count(),
+        "submissions": sorted(str(s.client_id) for s in Submission.objects.all()),
+        "photos": sorted(Evidence.objects.values_list("sha256", "size")),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+def wipe(media_root: Path) -> None:
+    """An empty installation: the tables flushed, no files."""
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media_root, ignore_errors=True)
+
+
+@pytest.fixture
+def backed_up(tmp_path: Path, settings: Any) -> dict[str, Any]:
+    cast = build_cast()
+    photos = record_findings_with_photos(cast)
+    before = state()
+    archive = tmp_path / "backup.tar.gz"
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert "2 findings, 3 photos" in out.getvalue()
+    wipe(Path(settings.MEDIA_ROOT))
+    assert installation_is_empty()
+    return {"archive": archive, "before": before, "photos": photos, "tmp": tmp_path}
+
+
+def restore(path: Path) -> str:
+    out = io.StringIO()
+    call_command("restore", str(path), stdout=out)
+    return out.getvalue()
+
+
+def assert_nothing_restored(media_root: Path) -> None:
+    assert not User.objects.exists()
+    assert not Finding.objects.exists()
+    assert not list(media_root.rglob("*")) if media_root.exists() else True
+
+
+def test_everything_comes_back_verified(backed_up: dict[str, Any], settings: Any) -> None:
+    output = restore(backed_up["archive"])
+    assert "3 photos verified" in output
+    assert output.strip().endswith("verified")
+    assert state() == backed_up["before"]
+    for photo in backed_up["photos"]:
+        sha = hashlib.sha256(photo).hexdigest()
+        path = Path(settings.MEDIA_ROOT) / "evidence" / sha[:2] / sha
+        assert path.read_bytes() == photo
+        assert sha256_of(path) == sha
+
+
+def test_restore_keeps_keys_so_new_rows_do_not_collide(backed_up: dict[str, Any]) -> None:
+    restore(backed_up["archive"])
+    highest = Finding.objects.order_by("-pk").first()
+    assert highest is not None
+    assert AuditEntry.objects.create(username="x", action="read", object_type="t").pk
+
+
+def test_restore_into_a_non_empty_installation_is_refused(backed_up: dict[str, Any]) -> None:
+    restore(backed_up["archive"])
+    with pytest.raises(CommandError, match="already holds data"):
+        restore(backed_up["archive"])
+
+
+def test_check_only_verifies(backed_up: dict[str, Any]) -> None:
+    out = io.StringIO()
+    call_command("restore", str(backed_up["archive"]), "--check", stdout=out)
+    assert "Checked" in out.getvalue() and "3 photos verified" in out.getvalue()
+    assert not User.objects.exists()
+
+
+def members(archive: Path) -> dict[str, bytes]:
+    with tarfile.open(archive, "r:gz") as tar:
+        return {
+            m.name: tar.extractfile(m).read()  # type: ignore[union-attr]
+            for m in tar.getmembers()
+            if m.isfile()
+        }
+
+
+def repack(path: Path, files: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def flipped_byte(archive: Path, tmp: Path) -> Path:
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target = tmp / "flipped.tar.gz"
+    target.write_bytes(bytes(data))
+    return target
+
+
+def flipped_byte_inside_a_photo(archive: Path, tmp: Path) -> Path:
+    files = members(archive)
+    name = next(n for n in files if n.startswith("media/evidence/"))
+    photo = bytearray(files[name])
+    photo[-3] ^= 0x01
+    return repack(tmp / "photo.tar.gz", files | {name: bytes(photo)})
+
+
+def missing_photo(archive: Path, tmp: Path) -> Path:
+    files = members(archive)
+    name = next(n for n in files if n.startswith("media/evidence/"))
+    del files[name]
+    return repack(tmp / "missing.tar.gz", files)
+
+
+def truncated(archive: Path, tmp: Path) -> Path:
+    target = tmp / "truncated.tar.gz"
+    target.write_bytes(archive.read_bytes()[: archive.stat().st_size * 2 // 3])
+    return target
+
+
+def tampered_manifest(archive: Path, tmp: Path) -> Path:
+    files = members(archive)
+    manifest = json.loads(files[MANIFEST_NAME])
+    manifest["counts"]["inspections.finding"] = 1
+    return repack(tmp / "tampered.tar.gz", files | {MANIFEST_NAME: json.dumps(manifest).encode()})
+
+
+def tampered_data_and_resealed_manifest(archive: Path, tmp: Path) -> Path:
+    """A finding changed in the data, the manifest re-hashed for it, but not re-sealed."""
+    files = members(archive)
+    data = files["data.json"].replace(b'"workers_present": 5', b'"workers_present": 9')
+    manifest = json.loads(files[MANIFEST_NAME])
+    manifest["files"]["data.json"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    return repack(
+        tmp / "resealed.tar.gz",
+        files | {"data.json": data, MANIFEST_NAME: json.dumps(manifest).encode()},
+    )
+
+
+def extra_file(archive: Path, tmp: Path) -> Path:
+    return repack(tmp / "extra.tar.gz", members(archive) | {"media/evil.sh": b"rm -rf /"})
+
+
+def gzip_of_garbage(archive: Path, tmp: Path) -> Path:
+    target = tmp / "garbage.tar.gz"
+    target.write_bytes(gzip.compress(b"not a tar archive at all"))
+    return target
+
+
+def no_seal(archive: Path, tmp: Path) -> Path:
+    files = members(archive)
+    del files[SEAL_NAME]
+    return repack(tmp / "noseal.tar.gz", files)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (flipped_byte, "damaged or truncated"),
+        (flipped_byte_inside_a_photo, "does not match the manifest"),
+        (missing_photo, "missing"),
+        (truncated, "damaged or truncated"),
+        (tampered_manifest, "does not match its seal"),
+        (tampered_data_and_resealed_manifest, "does not match its seal"),
+        (extra_file, "not listed"),
+        (gzip_of_garbage, "damaged or truncated"),
+        (no_seal, "no manifest"),
+    ],
+)
+def test_a_damaged_backup_is_refused_and_nothing_restored(
+    backed_up: dict[str, Any], settings: Any, damage: Any, message: str
+) -> None:
+    broken = damage(backed_up["archive"], backed_up["tmp"])
+    with pytest.raises(CommandError, match="nothing restored") as refused:
+        restore(broken)
+    assert message in str(refused.value)
+    assert_nothing_restored(Path(settings.MEDIA_ROOT))
+
+
+def test_a_signed_backup_needs_its_key(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_cast()
+    monkeypatch.setenv("BACKUP_KEY", "k" * 32)
+    archive = tmp_path / "signed.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    wipe(Path(settings.MEDIA_ROOT))
+    monkeypatch.setenv("BACKUP_KEY", "another key")
+    with pytest.raises(CommandError, match="seal"):
+        restore(archive)
+    monkeypatch.delenv("BACKUP_KEY")
+    with pytest.raises(CommandError, match="set BACKUP_KEY"):
+        restore(archive)
+    monkeypatch.setenv("BACKUP_KEY", "k" * 32)
+    assert "verified" in restore(archive)
+    assert User.objects.filter(username="coordinator").exists()
+
+
+def test_a_failure_while_loading_rolls_everything_back(
+    backed_up: dict[str, Any], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partners import backup
+
+    def broken_copy(*args: Any) -> list[Path]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(backup, "copy_media", broken_copy)
+    with pytest.raises(CommandError, match="disk full"):
+        restore(backed_up["archive"])
+    assert_nothing_restored(Path(settings.MEDIA_ROOT))
