@@ -21,5 +21,6 @@ urlpatterns = [
     path("gis/", include("gis.urls")),
     path("inspections/", include("inspections.urls")),
     path("field/", include("inspections.field_urls")),
+    path("decisions/", include("decisions.urls")),
     path("api/v1/", api.urls),
 ]

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from decisions.models import Decision, FollowUp, JointReport
+from decisions.models.records import DecisionQuerySet
 from inspections.access import AFTERMATH_STATUSES, visible_visits
 from inspections.models import Finding, Visit
 from partners.access import require_role, visible_municipalities
@@ -99,11 +100,11 @@ def get_reportable_visit(request: HttpRequest, code: Any) -> Visit:
         raise Http404("No such visit") from error
 
 
-def visible_decisions(user: Any) -> QuerySet[Decision]:
+def visible_decisions(user: Any) -> DecisionQuerySet:
     return Decision.objects.filter(municipality__in=municipalities_for(user, *REGISTER_ROLES))
 
 
-def draftable_decisions(user: Any) -> QuerySet[Decision]:
+def draftable_decisions(user: Any) -> DecisionQuerySet:
     return Decision.objects.filter(municipality__in=municipalities_for(user, *DECISION_ROLES))
 
 

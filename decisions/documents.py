@@ -50,13 +50,16 @@ def queue(document: Document) -> None:
 
 
 def report_document(*, report: JointReport, user: Any) -> Document:
-    """The PDF of a report version: the existing one if it is ready or on its way."""
-    existing = report.documents.filter(kind=Document.Kind.JOINT_REPORT).exclude(
-        state=Document.State.FAILED
-    )
-    found = existing.order_by("-pk").first()
-    if found is not None:
-        return found
+    """The PDF of a report version. A final report's is made once (the existing one is
+    returned while it is ready or on its way); a draft's shows the sign-offs so far, so
+    each request makes a new one."""
+    if report.is_final:
+        existing = report.documents.filter(
+            kind=Document.Kind.JOINT_REPORT, created_at__gte=report.finalised_at
+        ).exclude(state=Document.State.FAILED)
+        found = existing.order_by("-pk").first()
+        if found is not None:
+            return found
     title = report.content.get("premises", {}).get("label", "")
     document = Document.objects.create(
         municipality=report.municipality,

@@ -1,5 +1,116 @@
-"""Hooks into gis/ and inspections/ registries."""
+"""What decisions/ adds to gis/ and inspections/ through their registries:
+
+- the permit desk's lookup shows "flagged" for premises with a decision in force, and
+  for premises of the same operator (enterprise number) — never why;
+- the planner warns when a planned visit targets premises with a decision in force;
+- the premises page lists the premises' decisions and final joint reports, for those
+  who may read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from decisions.access import REGISTER_ROLES, has, visible_decisions, visible_reports
+from decisions.models import Decision, JointReport
+from gis.history import HistoryEntry
+from gis.models import Premises
+from inspections.conflicts import Conflict
+from inspections.models import ActionDay, Visit
+
+
+def flagged_by_decisions(premises: Sequence[Premises]) -> set[int]:
+    numbers = {item.enterprise_number for item in premises if item.enterprise_number}
+    in_force = Decision.objects.in_force().filter(
+        Q(premises__in=[item.pk for item in premises]) | Q(enterprise_number__in=numbers)
+    )
+    hit_premises = set(in_force.values_list("premises_id", flat=True))
+    hit_numbers = set(
+        in_force.exclude(enterprise_number="").values_list("enterprise_number", flat=True)
+    )
+    return {
+        item.pk
+        for item in premises
+        if item.pk in hit_premises
+        or (item.enterprise_number and item.enterprise_number in hit_numbers)
+    }
+
+
+def decisions_in_force_conflicts(action_day: ActionDay, visits: list[Visit]) -> list[Conflict]:
+    planned = {visit.premises_id: visit for visit in visits if visit.status == Visit.Status.PLANNED}
+    if not planned:
+        return []
+    in_force = (
+        Decision.objects.in_force(action_day.date)
+        .filter(premises_id__in=planned)
+        .select_related("premises")
+    )
+    conflicts = []
+    for decision in in_force:
+        until = decision.expires_on.strftime("%d/%m/%Y") if decision.expires_on else "—"
+        conflicts.append(
+            Conflict(
+                "decision_in_force",
+                _("%(premises)s has a decision in force until %(until)s.")
+                % {"premises": decision.premises, "until": until},
+                (str(planned[decision.premises_id].code),),
+            )
+        )
+    return conflicts
+
+
+def premises_history(user: Any, premises: Premises) -> list[HistoryEntry]:
+    if not has(user, *REGISTER_ROLES):
+        return []
+    entries = []
+    decisions = (
+        visible_decisions(user)
+        .filter(premises=premises)
+        .select_related("type_version__decision_type")
+    )
+    for decision in decisions:
+        period = ""
+        if decision.effective_from:
+            period = decision.effective_from.strftime("%d/%m/%Y")
+            if decision.expires_on:
+                period += " – " + decision.expires_on.strftime("%d/%m/%Y")
+        entries.append(
+            HistoryEntry(
+                on=decision.decision_date or decision.created_at.date(),
+                kind="decision",
+                title=" · ".join(
+                    (decision.type_version.decision_type.title, decision.get_status_display())
+                ),
+                text=" · ".join(part for part in (decision.identification, period) if part),
+                url=reverse("decision-detail", args=[decision.code]),
+            )
+        )
+    reports = visible_reports(user).filter(
+        visit__premises=premises, status=JointReport.Status.FINAL
+    )
+    for report in reports.select_related("visit__action_day"):
+        entries.append(
+            HistoryEntry(
+                on=report.visit.action_day.date,
+                kind="report",
+                title=_("Joint report, version %(version)s") % {"version": report.version},
+                text=report.visit.action_day.title,
+                url=reverse("report-detail", args=[report.code]),
+            )
+        )
+    return entries
 
 
 def register_all() -> None:
-    pass
+    from gis import flags, history
+    from inspections import conflicts
+
+    flags.register_flag_source(flagged_by_decisions)
+    history.register(premises_history)
+    if decisions_in_force_conflicts not in conflicts.EXTRA_CHECKS:
+        conflicts.EXTRA_CHECKS.append(decisions_in_force_conflicts)

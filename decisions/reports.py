@@ -36,7 +36,7 @@ def latest_report(visit: Visit) -> JointReport | None:
 def compile_report(*, visit: Visit, user: Any, reason: str = "") -> JointReport:
     """A new version (or the waiting draft refreshed) from the visit's findings."""
     visit = (
-        Visit.objects.select_for_update()
+        Visit.objects.select_for_update(of=("self",))
         .select_related(
             "action_day__municipality",
             "action_day__lead_partner",

@@ -109,7 +109,7 @@ def build_report_day(cast: Cast, *, photos: int = 2) -> ReportDay:
     premises.footprint = FOOTPRINT
     premises.parcel_key = "23027A0012/00B000"
     premises.operator_name = "Wash & Go BV"
-    premises.enterprise_number = "0123456749"
+    premises.enterprise_number = "0123.456.749"
     premises.save()
     visit.entry_partner = cast.police
     visit.entry_basis = "Wet op het politieambt art. 26"

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from gis.access import require_lookup_role, visible_premises
+from gis.flags import flagged_ids
 from gis.forms.lookup import LookupForm, Query, normalise_address
 from gis.models import Premises
 from partners import audit
@@ -45,7 +46,9 @@ def find(user: Any, query: Query) -> list[Premises]:
     return address_matches(premises, query.value)
 
 
-def audit_lookup(user: Any, text: str, query: Query, matches: list[Premises]) -> None:
+def audit_lookup(
+    user: Any, text: str, query: Query, matches: list[Premises], flagged: set[int]
+) -> None:
     """One LOOKUP row: the query as typed, what it matched and whether it was flagged."""
     municipalities = {item.municipality_id for item in matches} or set(
         visible_municipalities(user).values_list("pk", flat=True)[:2]
@@ -61,7 +64,7 @@ def audit_lookup(user: Any, text: str, query: Query, matches: list[Premises]) ->
         query=text,
         kind=query.kind,
         matches=len(matches),
-        flagged=any(item.is_flagged for item in matches),
+        flagged=bool(flagged),
     )
 
 
@@ -73,9 +76,12 @@ def lookup(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"]
         matches = find(request.user, query)
-        audit_lookup(request.user, request.POST["q"].strip(), query, matches)
+        # Flagged by the premises' own flag or risk, or by another app (a decision in
+        # force); still without the reason.
+        flagged = flagged_ids(matches)
+        audit_lookup(request.user, request.POST["q"].strip(), query, matches, flagged)
         context["results"] = [
-            {"label": item.label(), "flagged": item.is_flagged} for item in matches[:MAX_MATCHES]
+            {"label": item.label(), "flagged": item.pk in flagged} for item in matches[:MAX_MATCHES]
         ]
         context["more"] = len(matches) > MAX_MATCHES
         context["searched"] = True

@@ -1,0 +1,127 @@
+"""The registers and the figures.
+
+- The decisions register: every decision taken in a municipality, by identification.
+- The register of refused, suspended and withdrawn permits, searchable by operator and
+  by enterprise number (typed in any of its usual forms).
+- The steering committee's figures, and an anonymised CSV for ARIEC/RIEC reporting:
+  counts per month, sector, partner and measure; no names of people or operators, no
+  addresses, no identifiers. Counts never include answers internal to a partner.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from decisions.facts import is_infraction, is_measure
+from decisions.models import PERMIT_MEASURES, Decision, JointReport
+from decisions.models.records import DecisionQuerySet
+from gis.identifiers import normalise_enterprise_number
+from inspections.access import AFTERMATH_STATUSES
+from inspections.models import ActionDay, FindingAnswer, Sharing, Visit
+from partners.models import Municipality
+
+CSV_COLUMNS = ("month", "sector", "partner", "measure", "count")
+
+
+def permit_register(decisions: DecisionQuerySet, query: str = "") -> DecisionQuerySet:
+    found = decisions.decided().filter(measure__in=PERMIT_MEASURES)
+    query = query.strip()
+    if not query:
+        return found
+    rule = Q(operator_name__icontains=query)
+    digits = re.sub(r"\D", "", query)
+    if len(digits) >= 9:
+        try:
+            rule |= Q(enterprise_number=normalise_enterprise_number(query))
+        except ValueError:
+            rule |= Q(enterprise_number__contains=digits[-9:])
+    return found.filter(rule)
+
+
+def closed_days(municipalities: QuerySet[Municipality]) -> QuerySet[ActionDay]:
+    return ActionDay.objects.filter(municipality__in=municipalities, status__in=AFTERMATH_STATUSES)
+
+
+def figures(municipalities: QuerySet[Municipality], year: int | None = None) -> dict[str, Any]:
+    days = closed_days(municipalities)
+    decisions = Decision.objects.filter(municipality__in=municipalities).decided()
+    if year:
+        days = days.filter(date__year=year)
+        decisions = decisions.filter(decision_date__year=year)
+    visits = Visit.objects.filter(action_day__in=days)
+    infractions: Counter[str] = Counter()
+    measures: Counter[str] = Counter()
+    for row in usable_counts_rows(visits):
+        partner = row.finding.partner.short_name
+        infractions[partner] += is_infraction(row)
+        measures[partner] += is_measure(row)
+    return {
+        "action_days": days.count(),
+        "visits": visits.count(),
+        "outcomes": list(visits.values_list("status").annotate(n=Count("pk")).order_by("status")),
+        "infractions": sorted(infractions.items()),
+        "measures": sorted(measures.items()),
+        "final_reports": JointReport.objects.filter(
+            visit__in=visits, status=JointReport.Status.FINAL
+        ).count(),
+        "decisions": list(
+            decisions.values_list("measure").annotate(n=Count("pk")).order_by("measure")
+        ),
+    }
+
+
+def usable_counts_rows(visits: QuerySet[Visit]) -> Iterable[FindingAnswer]:
+    return (
+        FindingAnswer.objects.filter(finding__visit__in=visits, kind__in=("yes_no", "decimal"))
+        .exclude(sharing=Sharing.INTERNAL)
+        .select_related(
+            "finding__partner", "finding__visit__action_day", "finding__visit__premises__sector"
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+def anonymised_rows(municipalities: QuerySet[Municipality]) -> list[tuple[str, str, str, str, int]]:
+    counted: Counter[tuple[str, str, str, str]] = Counter()
+    days = closed_days(municipalities)
+    visits = Visit.objects.filter(action_day__in=days).select_related(
+        "action_day", "premises__sector"
+    )
+    for visit in visits:
+        counted[(f"{visit.action_day.date:%Y-%m}", sector_code(visit), "", "visit")] += 1
+    for row in usable_counts_rows(Visit.objects.filter(action_day__in=days)):
+        visit = row.finding.visit
+        key = (f"{visit.action_day.date:%Y-%m}", sector_code(visit), row.finding.partner.slug)
+        if is_infraction(row):
+            counted[(*key, "infraction")] += 1
+        if is_measure(row):
+            counted[(*key, "measure_on_the_spot")] += 1
+    decisions = (
+        Decision.objects.filter(municipality__in=municipalities)
+        .decided()
+        .select_related("premises__sector")
+    )
+    for decision in decisions:
+        month = f"{decision.decision_date:%Y-%m}" if decision.decision_date else ""
+        sector = decision.premises.sector.code if decision.premises.sector else ""
+        counted[(month, sector, "", f"decision_{decision.measure}")] += 1
+    return sorted((*key, count) for key, count in counted.items())
+
+
+def sector_code(visit: Visit) -> str:
+    return visit.premises.sector.code if visit.premises.sector else ""
+
+
+def anonymised_csv(municipalities: QuerySet[Municipality]) -> str:
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(anonymised_rows(municipalities))
+    return stream.getvalue()
