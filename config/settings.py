@@ -251,6 +251,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Personal data of closed cases are purged this many days after the action day
+# (`purge_personal_data`, see partners/privacy.py for what goes and what stays).
+RETENTION_DAYS = int(env.get("RETENTION_DAYS", str(5 * 365)))
+
 # The map's background tiles, e.g. a municipal WMTS/XYZ URL with {z}/{x}/{y}; empty
 # draws zones and premises on a plain background (closed networks). Add the tile
 # server's origin to MAP_TILE_HOSTS so the CSP lets the images in.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import views, views_dpo
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("partners/competencies/toggle/", views.competency_toggle, name="competency-toggle"),
     path("partners/protocols/", views.protocol_list, name="protocol-list"),
     path("partners/<uuid:code>/", views.partner_detail, name="partner-detail"),
+    path("privacy/audit/", views_dpo.audit_log, name="audit-log"),
+    path("privacy/subject-access/", views_dpo.subject_access_page, name="subject-access"),
 ]
