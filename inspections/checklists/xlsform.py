@@ -19,6 +19,7 @@ use for (geopoint, audio, barcode…). Cells under no header are comments.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,8 +109,15 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+# A form has at most a few hundred rows; spreadsheets often declare a million empty
+# ones (formatting applied to whole columns), which must not be walked.
+MAX_ROWS = 5000
+MAX_COLUMNS = 200
+
+
 def read_workbook(data: bytes, filename: str) -> dict[str, list[list[str]]]:
-    """Every sheet as rows of texts; sheet names lower-cased."""
+    """Every sheet as rows of texts (at most MAX_ROWS × MAX_COLUMNS); sheet names
+    lower-cased."""
     try:
         if filename.lower().endswith(".xls"):
             import xlrd
@@ -126,7 +134,10 @@ def read_workbook(data: bytes, filename: str) -> dict[str, list[list[str]]]:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         return {
             sheet.title.strip().lower(): [
-                [cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)
+                [cell_text(value) for value in row]
+                for row in itertools.islice(
+                    sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), MAX_ROWS
+                )
             ]
             for sheet in workbook.worksheets
         }
