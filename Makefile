@@ -13,6 +13,9 @@ MANAGE := $(PY) manage.py
 # given through DATABASE_URL.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# The suite runs in parallel processes (each with its own test database).
+PYTEST_WORKERS ?= 2
+PYTEST := $(VENV)/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 .PHONY: demo test setup lint typecheck pytest pytest-postgres bench chromium messages clean \
 	restore-check load crash-test fuzz
@@ -56,14 +59,14 @@ typecheck: setup
 	$(VENV)/bin/mypy .
 
 pytest: setup
-	$(VENV)/bin/pytest
+	$(PYTEST)
 
 # Runs the whole suite again on PostgreSQL when DATABASE_URL is set or a server
 # answers on 127.0.0.1:5432.
 pytest-postgres: setup
 	@url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then url="$(PG_URL)"; fi; \
-	if [ -n "$$url" ]; then echo "== again on PostgreSQL ($$url)"; DATABASE_URL="$$url" $(VENV)/bin/pytest; \
+	if [ -n "$$url" ]; then echo "== again on PostgreSQL ($$url)"; DATABASE_URL="$$url" $(PYTEST); \
 	else echo "== no PostgreSQL reachable: suite ran on SQLite only"; fi
 
 bench: setup
