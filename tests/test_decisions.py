@@ -101,7 +101,8 @@ class DraftingTests(CastTestCase):
     def test_a_draft_starts_from_the_final_report_with_numbered_considerations(self) -> None:
         decision = self.start()
         lines = decision.motivation.splitlines()
-        assert lines[0].startswith("1. ") and "joint report (version 1)" in lines[0]
+        # In the municipality's language (Dutch here), whatever the interface's.
+        assert lines[0].startswith("1. ") and self.built.visit.premises.label() in lines[0]
         assert any("Sociaal Strafwetboek art. 181" in line for line in lines)
         assert all(re.match(r"^\d+\. ", line) for line in lines)
         assert list(decision.articles.values_list("code", flat=True)) == ["ngw-134quinquies"]
@@ -149,6 +150,7 @@ class DraftingTests(CastTestCase):
 
     def test_dates_out_of_order_or_in_the_future_are_refused(self) -> None:
         decision = ready_closure(self.start())
+        assert decision.effective_from is not None
         decision.expires_on = decision.effective_from - timedelta(days=1)
         assert "The measure must end after it takes effect." in actions.problems(decision)
         decision.expires_on = add_months(decision.effective_from, 4)

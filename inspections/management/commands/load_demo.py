@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from decisions import demo as decisions_demo
 from gis import demo as gis_demo
 from gis.tasks_schedule import ensure_schedules
 from inspections import demo as inspections_demo
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Build the demo city (Halle) with its partners, sharing protocol and demo users "
         "(password 'demo'), its premises register from real address points with signals and "
-        "zones, a released action day for today and a closed one from last month, plus a "
+        "zones, a released action day for today and a closed one from last month (with a "
+        "final joint report and a closure in force), plus a "
         "second municipality (Malmedy). Idempotent: a second run changes nothing."
     )
 
@@ -22,5 +24,6 @@ class Command(BaseCommand):
         halle = Municipality.objects.get(code=partners_demo.HALLE)
         gis_demo.load(halle)
         inspections_demo.load(halle)
+        decisions_demo.load(halle)
         ensure_schedules()
         self.stdout.write(self.style.SUCCESS("Demo city Halle is ready."))
