@@ -81,7 +81,7 @@ def considerations(report: JointReport, version: DecisionTypeVersion, language: 
                 _("Whereas %(partner)s found: %(finding)s: %(answer)s%(reference)s;")
                 % {
                     "partner": item["partner"],
-                    "finding": pick(item["label"], language),
+                    "finding": pick(item["label"], language).rstrip("?"),
                     "answer": pick(item["display"], language),
                     "reference": reference,
                 }
@@ -89,7 +89,7 @@ def considerations(report: JointReport, version: DecisionTypeVersion, language: 
         for item in content.get("measures", []):
             lines.append(
                 _("Whereas %(partner)s took a measure on the spot: %(measure)s;")
-                % {"partner": item["partner"], "measure": pick(item["label"], language)}
+                % {"partner": item["partner"], "measure": pick(item["label"], language).rstrip("?")}
             )
         counted = content.get("counts", {})
         if counted.get("persons_present") is not None:
