@@ -82,5 +82,17 @@ restore-check: setup
 	INTEGRA_DATA_DIR="$$tmp/target" $(MANAGE) migrate --noinput -v 0 && \
 	INTEGRA_DATA_DIR="$$tmp/target" $(MANAGE) restore "$$tmp/integra.tar.gz"
 
+# N simulated users for T seconds against gunicorn with DEBUG off and PostgreSQL (a
+# fresh database integra_load; SQLite when none answers). LOAD_USERS, LOAD_SECONDS.
+LOAD_USERS ?= 200
+LOAD_SECONDS ?= 300
+load: setup
+	$(PY) -m bench.load --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
+
+# Inspectors' outboxes against a server killed and restarted at random, on SQLite and
+# PostgreSQL: lost=0 doubled=0 photos_verified=N rounds=R. CRASH_ROUNDS, CRASH_INSPECTORS.
+crash-test: setup
+	$(PY) -m bench.crash_sync
+
 clean:
 	rm -rf $(VENV) $(TOOLS) var
