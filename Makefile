@@ -94,5 +94,10 @@ load: setup
 crash-test: setup
 	$(PY) -m bench.crash_sync
 
+# The fuzz tests of `make test`, with many more generated examples (FUZZ_EXAMPLES).
+FUZZ_EXAMPLES ?= 300
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest tests/test_fuzz_api.py tests/test_fuzz_imports.py
+
 clean:
 	rm -rf $(VENV) $(TOOLS) var

@@ -20,6 +20,7 @@ import functools
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -97,11 +98,17 @@ def unpack(path: Path, workdir: Path) -> Path:
     members = safe_members(path)
     target = workdir / "unpacked"
     target.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path) as archive:
-        for member in members:
-            name = PurePosixPath(member.filename).name
-            with archive.open(member) as source, (target / name).open("wb") as sink:
-                sink.write(source.read(member.file_size + 1)[: member.file_size])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in members:
+                name = PurePosixPath(member.filename).name
+                with archive.open(member) as source, (target / name).open("wb") as sink:
+                    sink.write(source.read(member.file_size + 1)[: member.file_size])
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+        # A damaged member (bad header, CRC, compression) shows only while extracting.
+        raise LayerError(
+            _("The archive %(name)s is damaged and cannot be unpacked.") % {"name": path.name}
+        ) from error
     candidates = sorted(
         p for p in target.iterdir() if p.suffix.lower() in VECTOR_SUFFIXES + CSV_SUFFIXES
     )
@@ -320,6 +327,8 @@ def read_csv(
             keep_default_na=False,
             nrows=max_rows,
             skipinitialspace=True,
+            # Rows longer than the header must not turn the first column into the index.
+            index_col=False,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise LayerError(
@@ -345,7 +354,7 @@ def read_csv(
             int(index),
             (
                 _("coordinates are not numbers"),
-                f"{table[x_column][index]}, {table[y_column][index]}",
+                f"{table[x_column].iloc[index]}, {table[y_column].iloc[index]}",
             ),
         )
     return layer
@@ -375,7 +384,7 @@ def undecodable_rows(table: pd.DataFrame, encoding: str) -> dict[int, tuple[str,
                 problems[int(index)] = (
                     _("undecodable text"),
                     _("%(column)s: “%(value)s” is not %(encoding)s")
-                    % {"column": column, "value": table[column][index], "encoding": encoding},
+                    % {"column": column, "value": table[column].iloc[index], "encoding": encoding},
                 )
     return problems
 
