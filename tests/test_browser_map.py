@@ -29,6 +29,8 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url(base + "/")
+    # The assertions below read the English interface.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
 
 
 def marker_count(page: Any) -> int:
@@ -77,7 +79,7 @@ def test_coordinator_filters_the_map_and_opens_an_explained_popup(
     page.locator(".risk-marker.risk-high").first.click()
     popup = page.locator(".leaflet-popup-content .premises-popup")
     popup.wait_for()
-    assert "Identiteitspapieren in handen van de uitbater" in popup.inner_text()
+    assert "Identity papers held by the operator" in popup.inner_text()
     assert "Carwash" in popup.inner_text()
     page.wait_for_timeout(500)  # the popup fades in and the map pans to show it
     screenshot("map-coordinator")

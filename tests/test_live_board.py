@@ -184,6 +184,8 @@ def test_board_moves_a_visit_and_shows_a_conflict_in_the_browser(
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url(live_server.url + "/")
+    # The assertions below read the English interface.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(live_server.url + reverse("action-day-board", args=[day.action_day.code]))
     card = page.locator(f"#visit-{day.visits['Office Clumsy'].code}")
     card.locator("select").select_option(label="Team 3")
