@@ -81,7 +81,7 @@ class JointReportContentTests(CastTestCase):
                             answer
                         )
         assert "Sociaal Strafwetboek art. 181" in text
-        assert "Wash & Go BV" in text and "0123456749" in text and "23027A0012/00B000" in text
+        assert "Wash & Go BV" in text and "0123.456.749" in text and "23027A0012/00B000" in text
         assert POLICE_NOTE not in text
         # The police answers are only shared among partners: not in the report, but the
         # police allowed the report to say that more exists with them.
