@@ -194,15 +194,19 @@ class User:
             headers["Content-Type"] = "application/json"
             body = json.dumps(body).encode()
         start = time.perf_counter()
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            content = response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException) as error:
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            status, content = 0, str(error).encode()
+        for _attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                status = response.status
+                break
+            except (OSError, http.client.HTTPException) as error:
+                # The server closes idle keep-alive connections; like a browser, try once
+                # more on a new one (every request here may be repeated safely).
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                status, content = 0, str(error).encode()
         self.record(kind, time.perf_counter() - start, status, content)
         return status, content
 
