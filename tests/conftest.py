@@ -63,3 +63,18 @@ def screenshot(page: Any) -> Any:
         return path
 
     return take
+
+
+def wait_until(page: Any, predicate: str, *, timeout: float = 15.0) -> None:
+    """Poll a JavaScript predicate (a function's source) until it is true.
+
+    Playwright's own ``wait_for_function`` re-evaluates string predicates with ``eval``,
+    which our Content-Security-Policy forbids; ``page.evaluate`` calls the function
+    through the browser's debugging protocol instead, which the policy allows."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Still false after {timeout} s: {predicate}")
+        page.wait_for_timeout(100)

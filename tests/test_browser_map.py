@@ -11,6 +11,7 @@ from django.urls import reverse
 from gis.models import Premises
 from gis.risk import refresh
 from tests.cast import PASSWORD, build_cast
+from tests.conftest import wait_until
 from tests.gis_factories import (
     HALLE_LAT,
     HALLE_LON,
@@ -63,7 +64,7 @@ def test_coordinator_filters_the_map_and_opens_an_explained_popup(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server.url + reverse("gis-map"))
-    page.wait_for_function("document.getElementById('map').dataset.markers !== undefined")
+    wait_until(page, "() => document.getElementById('map').dataset.markers !== undefined")
     assert marker_count(page) == 304
     page.locator(".risk-cluster").first.wait_for()
     screenshot("map-clusters")
@@ -72,7 +73,7 @@ def test_coordinator_filters_the_map_and_opens_an_explained_popup(
     with page.expect_response(lambda response: "flagged=on" in response.url) as answer:
         page.get_by_label("Flagged only").check()
     assert answer.value.status == 200
-    page.wait_for_function("document.getElementById('map').dataset.markers === '4'")
+    wait_until(page, "() => document.getElementById('map').dataset.markers === '4'")
     assert page.get_by_text("4 premises").is_visible()
     assert "flagged=on" in page.url, "the filter is in the address bar"
 

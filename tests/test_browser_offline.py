@@ -17,7 +17,7 @@ from inspections import conditions
 from inspections.models import Evidence, Finding, Submission, Visit
 from tests.cast import PASSWORD, build_cast
 from tests.condition_cases import ANSWERS, CONDITIONS
-from tests.conftest import SCREENSHOTS
+from tests.conftest import SCREENSHOTS, wait_until
 from tests.field_fixtures import build_field_day, jpeg_bytes, seed_field_checklists
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,7 @@ def test_a_day_filled_offline_is_sent_once_when_back_online(live_server: Any, ta
     page.goto(live_server.url + reverse("field-day"))
     expect(page.get_by_role("heading", name="My action day")).to_be_visible()
     expect(page.locator("#field-ready")).to_have_attribute("data-state", "ready", timeout=15000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10000)
+    wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=10)
     expect(page.locator(".field-map-stop")).to_have_count(3)
     shoot(page, "field-day-tablet")
 

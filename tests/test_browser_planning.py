@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from gis.models import Premises
 from inspections.models import ActionDay, Visit
 from tests.cast import PASSWORD, build_cast
+from tests.conftest import wait_until
 from tests.planning_fixtures import give_trafficking_check, make_premises, next_week
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,8 +28,8 @@ def log_in(page: Any, live_server: Any, username: str) -> None:
 
 def settled(page: Any) -> None:
     """Wait until htmx has swapped and settled the last answer (and wired its forms)."""
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    wait_until(
+        page, "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
 
 
@@ -56,7 +57,8 @@ def test_coordinator_plans_from_the_map_to_release(
     # Pick three premises by clicking their markers on the map, then add them.
     markers = page.locator("#plan-map path.leaflet-interactive")
     expect(markers).to_have_count(6)
-    page.wait_for_function(
+    wait_until(
+        page,
         """() => {
             const box = document.getElementById("plan-map").getBoundingClientRect();
             return [...document.querySelectorAll("#plan-map path.leaflet-interactive")].every(
@@ -65,7 +67,7 @@ def test_coordinator_plans_from_the_map_to_release(
                     return r.left >= box.left && r.right <= box.right
                         && r.top >= box.top && r.bottom <= box.bottom;
                 });
-        }"""
+        }""",
     )
     checked = page.locator("#candidates input[type=checkbox]:checked")
     for index in range(3):
