@@ -15,10 +15,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Competency, Municipality
+from partners.models import Competency, Municipality, in_active_language
 
 # The risk score from which a premises counts as flagged: by construction more than
 # one fresh indicator is needed, because one indicator is never conclusive.
@@ -38,9 +37,7 @@ class TranslatedTitle(models.Model):
 
     @property
     def title(self) -> str:
-        """The title in the active interface language (Dutch when unknown)."""
-        language = (get_language() or "nl")[:2]
-        return getattr(self, f"title_{language}", None) or self.title_nl
+        return in_active_language(self, "title")
 
 
 class Sector(TranslatedTitle):

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
+def in_active_language(obj: Any, field: str) -> str:
+    """``obj.<field>_<language>`` in the active interface language, falling back to the
+    Dutch text when that language has none (catalogues keep nl, fr and en columns)."""
+    language = (get_language() or "nl")[:2]
+    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_nl")
+
+
 class Country(models.TextChoices):
     BELGIUM = "BE", _("Belgium")
     NETHERLANDS = "NL", _("Netherlands")
@@ -86,9 +93,7 @@ class Competency(models.Model):
 
     @property
     def title(self) -> str:
-        """The title in the active interface language (Dutch when unknown)."""
-        language = (get_language() or "nl")[:2]
-        return getattr(self, f"title_{language}", None) or self.title_nl
+        return in_active_language(self, "title")
 
 
 class Partner(models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gis.models import Sector
 from inspections.checklists.definition import check_definition, label_in
-from partners.models import Competency
+from partners.models import Competency, in_active_language
 
 
 class Sharing(models.TextChoices):
@@ -60,8 +60,7 @@ class ChecklistTemplate(models.Model):
 
     @property
     def title(self) -> str:
-        language = (get_language() or "nl")[:2]
-        return getattr(self, f"title_{language}", "") or self.title_nl
+        return in_active_language(self, "title")
 
     def current_version(self) -> ChecklistVersion | None:
         """The latest published version: the one assigned to new findings."""
