@@ -18,11 +18,12 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
-def in_active_language(obj: Any, field: str) -> str:
-    """``obj.<field>_<language>`` in the active interface language, falling back to the
-    Dutch text when that language has none (catalogues keep nl, fr and en columns)."""
-    language = (get_language() or "nl")[:2]
-    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_nl")
+def in_active_language(obj: Any, field: str, language: str | None = None) -> str:
+    """``obj.<field>_<language>`` in the given or the active interface language, falling
+    back to the Dutch text when that language has none (catalogues keep nl, fr and en
+    columns)."""
+    language = (language or get_language() or "nl")[:2]
+    return str(getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_nl", ""))
 
 
 class Country(models.TextChoices):

@@ -12,16 +12,12 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Country
+from partners.models import Country, in_active_language
 
-
-def in_language(obj: Any, stem: str, language: str | None = None) -> str:
-    """``obj.<stem>_<language>``, else the Dutch text."""
-    language = (language or get_language() or "nl")[:2]
-    return getattr(obj, f"{stem}_{language}", "") or getattr(obj, f"{stem}_nl", "")
+# The decisions app names it after what it does for documents in a given language.
+in_language = in_active_language
 
 
 class PublishedVersionError(Exception):
