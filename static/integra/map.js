@@ -90,16 +90,20 @@
             code: row[0],
           }),
       );
-      clusters.addLayers(markers);
-      container.dataset.markers = String(markers.length);
+      // The view moves first, at once, and only then do the markers arrive: markers added
+      // before an animated zoom are split out of their clusters after it, and a popup
+      // opened on one meanwhile closed again as its marker was replaced.
       if (markers.length) {
-        map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 17 });
+        const bounds = L.latLngBounds(markers.map((marker) => marker.getLatLng()));
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17, animate: false });
       } else if (zones.getLayers().length) {
-        map.fitBounds(zones.getBounds());
+        map.fitBounds(zones.getBounds(), { animate: false });
       } else if (!positioned) {
         map.setView(config.center, 13);
       }
       positioned = true;
+      clusters.addLayers(markers);
+      container.dataset.markers = String(markers.length);
     }
 
     clusters.on("click", (event) => openPopup(event.layer));
