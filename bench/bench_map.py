@@ -123,6 +123,7 @@ def run() -> None:
                 floor=floor,
                 queries=count,
                 bytes=request(),
+                gzip_bytes=get(url, HTTP_ACCEPT_ENCODING="gzip", **headers),
             )
     for name, counts in queries.items():
         assert len(counts) == 1, f"the map {name}'s query count grew with the premises: {counts}"

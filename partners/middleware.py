@@ -1,14 +1,20 @@
-"""The interface language: the user's explicit choice (the language switch's cookie),
-else the language of the municipality they work for, else Dutch. The browser's
-Accept-Language is deliberately ignored: a Flemish city's staff often run English
-browsers, and the city's own language is the sensible default."""
+"""Middleware of the installation.
+
+* The interface language: the user's explicit choice (the language switch's cookie),
+  else the language of the municipality they work for, else Dutch. The browser's
+  Accept-Language is deliberately ignored: a Flemish city's staff often run English
+  browsers, and the city's own language is the sensible default.
+* Compression of pages, not of files that are compressed already.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -41,3 +47,15 @@ def preferred_language(request: HttpRequest) -> str:
         if municipality is not None and municipality.language in SUPPORTED:
             return municipality.language
     return settings.LANGUAGE_CODE
+
+
+class PageCompressionMiddleware(GZipMiddleware):
+    """Gzip for pages, fragments and JSON; files that are compressed already (PDF, zip,
+    images, archives) go out as they are, keeping their Content-Length."""
+
+    COMPRESSED_TYPES = ("application/pdf", "application/zip", "application/gzip", "image/")
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
+        if response.get("Content-Type", "").startswith(self.COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

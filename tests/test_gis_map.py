@@ -3,6 +3,7 @@ selection."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from datetime import timedelta
@@ -146,6 +147,16 @@ class MapDataTests(MapFixture):
         self.assertContains(response, 'id="map-config"')
         self.assertContains(response, "integra/map.js")
         self.assertNotContains(response, "https://")
+
+    def test_page_is_sent_compressed_to_a_browser_that_accepts_it(self) -> None:
+        plain = self.client.get(MAP)
+        packed = self.client.get(MAP, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        self.assertEqual(packed["Content-Encoding"], "gzip")
+        self.assertLess(len(packed.content), len(plain.content))
+        unpacked = gzip.decompress(packed.content).decode()
+        # The same page (the CSRF token and CSP nonce differ per response), same markers.
+        self.assertEqual(unpacked.count("<"), plain.content.decode().count("<"))
+        self.assertEqual(DATA.findall(unpacked), DATA.findall(plain.content.decode()))
 
     def test_tiles_come_from_the_setting(self) -> None:
         with self.settings(MAP_TILE_URL="https://tiles.example.be/{z}/{x}/{y}.png"):
