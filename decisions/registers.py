@@ -5,7 +5,9 @@
   by enterprise number (typed in any of its usual forms).
 - The steering committee's figures, and an anonymised CSV for ARIEC/RIEC reporting:
   counts per month, sector, partner and measure; no names of people or operators, no
-  addresses, no identifiers. Counts never include answers internal to a partner.
+  addresses, no identifiers. Counts never include answers internal to a partner. A
+  count below ``SMALL_COUNT`` leaves as "<5": one closure of a car wash in a month of a
+  small town names the car wash as surely as its address would.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from inspections.models import ActionDay, FindingAnswer, Sharing, Visit
 from partners.models import Municipality
 
 CSV_COLUMNS = ("month", "sector", "partner", "measure", "count")
+# Counts below this leave the municipality only as "<5" (statistical small-cell rule).
+SMALL_COUNT = 5
 
 
 def permit_register(decisions: DecisionQuerySet, query: str = "") -> DecisionQuerySet:
@@ -123,5 +127,8 @@ def anonymised_csv(municipalities: QuerySet[Municipality]) -> str:
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(anonymised_rows(municipalities))
+    writer.writerows(
+        (*key, count if count >= SMALL_COUNT else f"<{SMALL_COUNT}")
+        for *key, count in anonymised_rows(municipalities)
+    )
     return stream.getvalue()

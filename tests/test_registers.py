@@ -156,9 +156,14 @@ class RegisterTests(CastTestCase):
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0] == ["month", "sector", "partner", "measure", "count"]
         month = f"{self.built.day.date:%Y-%m}"
-        assert [month, "car_wash", "", "visit", "3"] in rows
-        assert [month, "car_wash", "social", "infraction", "3"] in rows
-        assert any(row[3] == "decision_closure" for row in rows)
+        # Three visits, three infractions, one closure: each too few to leave as a number.
+        assert [month, "car_wash", "", "visit", "<5"] in rows
+        assert [month, "car_wash", "social", "infraction", "<5"] in rows
+        assert [row[4] for row in rows if row[3] == "decision_closure"] == ["<5"]
+        assert all(row[4] == "<5" or int(row[4]) >= 5 for row in rows[1:])
+        # The counts themselves are kept, for the city's own figures.
+        counted = registers.anonymised_rows(Municipality.objects.filter(pk=self.city_a.pk))
+        assert (month, "car_wash", "social", "infraction", 3) in counted
         premises = self.built.visit.premises
         for secret in (premises.address, "Wash & Go", "0123", "Halle", "Carwash", "Social"):
             assert secret not in text
