@@ -323,6 +323,24 @@ def canonical(rows: list[dict[str, Any]]) -> list[str]:
     return sorted(json.dumps(row, sort_keys=True) for row in rows)
 
 
+def first_difference(restored: list[str], backed_up: list[str]) -> str:
+    """Where two canonical dumps differ, for the administrator: the first row (model and
+    key) the restore lacks or added; empty when they are equal."""
+    if restored == backed_up:
+        return ""
+    missing = sorted(set(backed_up) - set(restored))
+    added = sorted(set(restored) - set(backed_up))
+    if not missing and not added:
+        return "the same rows, a different number of times"
+    row = json.loads((missing or added)[0])
+    where = f"{row.get('model')} {row.get('pk')}"
+    return (
+        f"{len(missing)} rows missing, {len(added)} added, the first {where}"
+        if missing and added
+        else f"{len(missing or added)} rows {'missing' if missing else 'added'}, the first {where}"
+    )
+
+
 def restore_backup(path: Path) -> Summary:
     """Restore into this (empty) installation, or raise BackupError having changed nothing."""
     with unpacked(path) as folder:
@@ -350,8 +368,11 @@ def restore_backup(path: Path) -> Summary:
             with transaction.atomic():
                 replace_database(folder / DATA_NAME)
                 loaded, _counts = serialize_database()
-                if canonical(json.loads(loaded)) != canonical(rows):
-                    raise BackupError("The restored database differs from the backup.")
+                difference = first_difference(canonical(json.loads(loaded)), canonical(rows))
+                if difference:
+                    raise BackupError(
+                        f"The restored database differs from the backup: {difference}."
+                    )
                 copied = copy_media(folder, manifest, media_root)
         except BackupError:
             remove(copied)

@@ -283,3 +283,19 @@ def test_a_failure_while_loading_rolls_everything_back(
     with pytest.raises(CommandError, match="disk full"):
         restore(backed_up["archive"])
     assert_nothing_restored(Path(settings.MEDIA_ROOT))
+
+
+def test_a_restore_that_differs_names_the_first_row() -> None:
+    from partners.backup import canonical, first_difference
+
+    kept = {"model": "partners.partner", "pk": 1, "fields": {"code": "police"}}
+    changed = {"model": "gis.premises", "pk": 7, "fields": {"name": "Car wash"}}
+    backed_up = canonical([kept, changed])
+    assert first_difference(backed_up, backed_up) == ""
+    restored = canonical([kept, changed | {"fields": {"name": "Car wash 2"}}])
+    assert first_difference(restored, backed_up) == (
+        "1 rows missing, 1 added, the first gis.premises 7"
+    )
+    assert first_difference(canonical([kept]), backed_up) == (
+        "1 rows missing, the first gis.premises 7"
+    )
