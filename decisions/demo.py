@@ -38,11 +38,10 @@ from decisions.models import (
 from gis.models import Indicator
 from inspections.checklists.definition import clean_answers
 from inspections.demo import LAST_MONTH_TITLE
-from inspections.evidence import evidence_path, inspect_image, write_atomically
+from inspections.evidence import keep_evidence
 from inspections.models import (
     ActionDay,
     ChecklistTemplate,
-    Evidence,
     Finding,
     FindingAnswer,
     Visit,
@@ -120,19 +119,7 @@ def demo_photo(name: str) -> bytes:
 def store_photo(name: str, user: Any) -> str:
     data = demo_photo(name)
     sha256 = hashlib.sha256(data).hexdigest()
-    content_type, width, height = inspect_image(data)
-    if not evidence_path(sha256).exists():
-        write_atomically(evidence_path(sha256), data)
-    Evidence.objects.get_or_create(
-        sha256=sha256,
-        defaults={
-            "size": len(data),
-            "content_type": content_type,
-            "width": width,
-            "height": height,
-            "uploaded_by": user,
-        },
-    )
+    keep_evidence(data, sha256, user)
     return sha256
 
 

@@ -76,12 +76,19 @@ def store_photo(*, user: Any, submission: Submission, sha256: str, data: bytes) 
     if existing is not None and evidence_path(sha256).exists():
         _refresh(submission)
         return StoredPhoto(created=False, evidence=existing)
+    existing, created = keep_evidence(data, sha256, user)
+    _refresh(submission)
+    return StoredPhoto(created=created, evidence=existing)
+
+
+def keep_evidence(data: bytes, sha256: str, user: Any) -> tuple[Evidence, bool]:
+    """Write the image ``data`` (whose SHA-256 is ``sha256``) to the evidence store and
+    record it once, whoever records it at the same time: (evidence, created)."""
     content_type, width, height = inspect_image(data)
     write_atomically(evidence_path(sha256), data)
-    created = False
     try:
         with transaction.atomic():
-            existing, created = Evidence.objects.get_or_create(
+            return Evidence.objects.get_or_create(
                 sha256=sha256,
                 defaults={
                     "size": len(data),
@@ -92,9 +99,7 @@ def store_photo(*, user: Any, submission: Submission, sha256: str, data: bytes) 
                 },
             )
     except IntegrityError:
-        existing = Evidence.objects.get(sha256=sha256)
-    _refresh(submission)
-    return StoredPhoto(created=created, evidence=existing)
+        return Evidence.objects.get(sha256=sha256), False
 
 
 def write_atomically(path: Path, data: bytes) -> None:
