@@ -12,7 +12,6 @@ import http.client
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -22,19 +21,13 @@ from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
-from bench.harness import report
+from bench.harness import free_port, report, wait_until_healthy
 
 INSPECTORS = 50
 FINDINGS = 20
 PHOTOS = 2
 REPLAYS = 2
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def build_day() -> tuple[list[dict[str, Any]], Any]:
@@ -89,6 +82,25 @@ def build_day() -> tuple[list[dict[str, Any]], Any]:
         work = [(visit, version) for visit in visits for version in checklists[visit.pk]]
         inspectors.append({"user": user, "token": raw, "work": work})
     return inspectors, day
+
+
+def device_descriptions(built: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The inspectors of :func:`build_day` as a device outside the installation knows
+    them: its token and, per visit, the checklist version to fill."""
+    return [
+        {
+            "token": inspector["token"],
+            "work": [
+                {
+                    "visit": str(visit.code),
+                    "version": str(version.code),
+                    "slug": version.template.slug,
+                }
+                for visit, version in inspector["work"]
+            ],
+        }
+        for inspector in built
+    ]
 
 
 def jpeg(seed: int) -> bytes:
@@ -199,17 +211,13 @@ def start_server(port: int) -> subprocess.Popen:
          "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
+    try:
+        wait_until_healthy(server, port, seconds=30)
+    except RuntimeError:
+        if server.poll() is None:
+            server.terminate()
+        raise
+    return server
 
 
 def build_twelve_visit_day() -> Any:

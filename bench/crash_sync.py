@@ -33,9 +33,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.harness import free_port, wait_until_healthy
 from bench.load import (
     ROOT,
-    free_port,
     fresh_postgres_database,
     postgres_reachable,
     production_environment,
@@ -67,24 +67,7 @@ def devices(inspectors: int) -> None:
 
     sync.INSPECTORS = inspectors
     built, _day = sync.build_day()
-    print(
-        json.dumps(
-            [
-                {
-                    "token": inspector["token"],
-                    "work": [
-                        {
-                            "visit": str(visit.code),
-                            "version": str(version.code),
-                            "slug": version.template.slug,
-                        }
-                        for visit, version in inspector["work"]
-                    ],
-                }
-                for inspector in built
-            ]
-        )
-    )
+    print(json.dumps(sync.device_descriptions(built)))
 
 
 class Server:
@@ -103,17 +86,8 @@ class Server:
             cwd=ROOT, env=self.environment, start_new_session=True,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    self.up.set()
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
+        wait_until_healthy(self.process, self.port, seconds=180, pause=0.1)
+        self.up.set()
 
     def kill(self) -> None:
         self.up.clear()

@@ -8,7 +8,10 @@ Output, one line per benchmark::
 
 from __future__ import annotations
 
+import http.client
 import os
+import socket
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -63,3 +66,28 @@ def report(name: str, *, ours: float, floor: float, **extra: Any) -> str:
     line = f"BENCH {name} ratio={ours / floor:.2f} ours={ours:.6f} floor={floor:.6f} {fields}"
     print(line.rstrip(), flush=True)
     return line
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_healthy(
+    server: subprocess.Popen, port: int, *, seconds: float, pause: float = 0.2
+) -> None:
+    """Return once the server on ``port`` answers /healthz with 200; raise when its
+    process stops or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped with {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(pause)
+    raise RuntimeError("gunicorn did not start")

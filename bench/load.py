@@ -33,6 +33,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from bench.harness import free_port, wait_until_healthy
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DATABASE = "integra_load"
@@ -44,12 +46,6 @@ MAP_FILTERS = [
     "never_inspected=on",
     "flagged=on&band=high",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def postgres_reachable() -> bool:
@@ -136,20 +132,7 @@ def credentials(inspectors: int) -> None:
     days = [str(code) for code in ActionDay.objects.values_list("code", flat=True)]
     sync.INSPECTORS = max(inspectors, 1)
     built, _day = sync.build_day()
-    devices = [
-        {
-            "token": inspector["token"],
-            "work": [
-                {
-                    "visit": str(visit.code),
-                    "version": str(version.code),
-                    "slug": version.template.slug,
-                }
-                for visit, version in inspector["work"]
-            ],
-        }
-        for inspector in built
-    ]
+    devices = sync.device_descriptions(built)
     print(json.dumps({"session": session.session_key, "days": days, "devices": devices}))
 
 
@@ -160,19 +143,13 @@ def start_server(environment: dict[str, str], port: int, workers: int) -> subpro
          "--worker-class", "gthread", "--log-level", "warning", "--timeout", "60"],
         cwd=ROOT, env=environment, start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped with {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(server.pid, 15)
-    raise RuntimeError("gunicorn did not start")
+    try:
+        wait_until_healthy(server, port, seconds=180)
+    except RuntimeError:
+        if server.poll() is None:
+            os.killpg(server.pid, 15)
+        raise
+    return server
 
 
 class User:
