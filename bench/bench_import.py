@@ -72,7 +72,7 @@ def run() -> None:
 
     counter = [0]
     with tempfile.TemporaryDirectory(prefix="integra-bench-import-") as folder:
-        for label, n, repeat in (("import_10k", 10_000, 3), ("import_100k", 100_000, 2)):
+        for label, n, repeat in (("import_10k", 10_000, 3), ("import_100k", 100_000, 3)):
             path = make_layer(Path(folder), n)
 
             def ours(path: Path = path, n: int = n, code: str = "") -> ImportRun:

@@ -21,7 +21,7 @@ import io
 import json
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -67,6 +67,8 @@ class Layer:
     geometry: np.ndarray
     encoding: str = ""
     problems: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # Fields read as text, by name (see column()).
+    text_columns: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @property
     def fields(self) -> list[str]:
@@ -431,14 +433,30 @@ ADDRESS_PARTS: dict[str, list[str]] = {
 
 @dataclass
 class Prepared:
-    """What a layer would write: external id → values, and the problems found."""
+    """What a layer would write, column by column: the external ids and, aligned with
+    them, one list of values per field; and the problems found."""
 
     fields: tuple[str, ...]
-    rows: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)
+    columns: list[list[Any]] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
     def problem(self, index: int, reason: str, detail: str = "") -> None:
         self.problems.append((index + 1, reason, detail))
+
+    def set_rows(self, rows: dict[str, tuple[Any, ...]]) -> None:
+        """Take the values row by row: external id → one value per field."""
+        self.ids = list(rows)
+        self.columns = [list(values) for values in zip(*rows.values(), strict=True)] or [
+            [] for _name in self.fields
+        ]
+
+    def all_columns(self) -> list[list[Any]]:
+        """The external ids, then the fields' columns."""
+        return [self.ids, *self.columns]
+
+    def rows(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        return zip(self.ids, zip(*self.columns, strict=True), strict=True)
 
 
 # --- field mapping ---------------------------------------------------------------------
@@ -486,27 +504,35 @@ def as_text(series: pd.Series | None, length: int) -> list[str]:
     """A column as stripped text ('' when missing); whole floats lose their '.0'."""
     if series is None:
         return [""] * length
-    missing = series.isna().to_numpy()
+    values = series.tolist()
+    if not series.hasnans and pd.api.types.is_string_dtype(series):
+        try:
+            return list(map(str.strip, values))
+        except TypeError:
+            pass  # text mixed with other values, in a column of objects
+    missing = series.isna().tolist()
     if pd.api.types.is_float_dtype(series):
-        values = [
+        return [
             "" if gone else (str(int(v)) if float(v).is_integer() else repr(v))
-            for v, gone in zip(series.tolist(), missing, strict=True)
+            for v, gone in zip(values, missing, strict=True)
         ]
-    else:
-        values = [
-            "" if gone else str(v).strip() for v, gone in zip(series.tolist(), missing, strict=True)
-        ]
-    return values
+    return [
+        "" if gone else (v.strip() if type(v) is str else str(v).strip())
+        for v, gone in zip(values, missing, strict=True)
+    ]
 
 
 def column(layer: Layer, name: str) -> list[str]:
-    return as_text(layer.table[name] if name else None, len(layer))
+    """The field ``name`` as text (see :func:`as_text`), read once per layer; the list is
+    shared, so callers must not change it."""
+    if name not in layer.text_columns:
+        layer.text_columns[name] = as_text(layer.table[name] if name else None, len(layer))
+    return layer.text_columns[name]
 
 
 def addresses(layer: Layer, mapping: dict[str, Any]) -> list[str]:
     """Explicit address fields are joined with spaces; otherwise the address is composed
     from the parts found: ``street number[letter][-suffix][ box b], postcode city``."""
-    n = len(layer)
     if mapping.get("address_fields"):
         parts = [column(layer, name) for name in mapping["address_fields"]]
         return [" ".join(p for p in row if p) for row in zip(*parts, strict=True)]
@@ -517,20 +543,36 @@ def addresses(layer: Layer, mapping: dict[str, Any]) -> list[str]:
     }
     if found["address"]:
         return column(layer, found["address"])
-    street, number, letter, suffix, box, postcode, city = (
-        column(layer, found[part])
-        for part in ("street", "number", "letter", "suffix", "box", "postcode", "city")
+    street, number, postcode, city = (
+        column(layer, found[part]) for part in ("street", "number", "postcode", "city")
     )
-    result = []
-    for i in range(n):
-        line = f"{street[i]} {number[i]}{letter[i]}".strip()
-        if suffix[i]:
-            line += f"-{suffix[i]}"
-        if box[i]:
-            line += f" bus {box[i]}"
-        place = f"{postcode[i]} {city[i]}".strip()
-        result.append(", ".join(p for p in (line, place) if p))
-    return result
+    # Whole columns at a time; the optional parts only when the layer has them.
+    numbers = number
+    if found["letter"]:
+        numbers = [
+            n + letter for n, letter in zip(numbers, column(layer, found["letter"]), strict=True)
+        ]
+    if found["suffix"]:
+        numbers = [
+            f"{n}-{suffix}" if suffix else n
+            for n, suffix in zip(numbers, column(layer, found["suffix"]), strict=True)
+        ]
+    if found["box"]:
+        numbers = [
+            f"{n} bus {box}" if box else n
+            for n, box in zip(numbers, column(layer, found["box"]), strict=True)
+        ]
+    # A layer holds few distinct places (postcode and town): each is composed once.
+    pairs = list(zip(postcode, city, strict=True))
+    place_of = {pair: f"{pair[0]} {pair[1]}".strip() for pair in set(pairs)}
+    return [
+        f"{line}, {place}" if line and place else line or place
+        for line, place in zip(
+            map(str.strip, map("{} {}".format, street, numbers)),
+            map(place_of.__getitem__, pairs),
+            strict=True,
+        )
+    ]
 
 
 # --- geometry --------------------------------------------------------------------------
@@ -586,10 +628,24 @@ def lonlat_problems(
     return usable & inside
 
 
+# The longest external id the register keeps (both models' external_id).
+MAX_ID_LENGTH = 100
+
+
 def id_problems(ids: list[str], usable: np.ndarray, prepared: Prepared) -> np.ndarray:
-    series = pd.Series(ids)
+    longest = max(map(len, ids), default=0)
+    if longest <= MAX_ID_LENGTH and "" not in ids and len(set(ids)) == len(ids):
+        return usable  # the usual case, checked without building a series
+    series = pd.Series(ids, dtype=object)
     empty = (series == "").to_numpy()
     duplicated = (series.duplicated(keep=False) & ~(series == "")).to_numpy()
+    too_long = (series.str.len() > MAX_ID_LENGTH).to_numpy()
+    for i in np.flatnonzero(too_long & ~duplicated):
+        prepared.problem(
+            int(i),
+            _("id longer than %(count)d characters") % {"count": MAX_ID_LENGTH},
+            ids[i][:40] + "…",
+        )
     first_row: dict[str, int] = {}
     for i in np.flatnonzero(duplicated):
         first_row.setdefault(ids[i], int(i) + 1)
@@ -601,4 +657,4 @@ def id_problems(ids: list[str], usable: np.ndarray, prepared: Prepared) -> np.nd
             _("duplicate id"),
             _("%(id)s, first at row %(row)d") % {"id": ids[i], "row": first_row[ids[i]]},
         )
-    return usable & ~empty & ~duplicated
+    return usable & ~empty & ~duplicated & ~too_long

@@ -119,7 +119,12 @@ class Premises(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="premises"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="premises",
+        # The unique external id and the indexes below all lead with the municipality;
+        # an index of its own would only slow down every import.
+        db_index=False,
     )
     external_id = models.CharField(
         _("external id"),

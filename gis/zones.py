@@ -57,12 +57,13 @@ def prepare_zones(layer: Layer, options: dict[str, Any]) -> Prepared:
     names = column(layer, mapping["name_field"])
     outlines = transform_geometries(layer.geometry[usable], layer.crs)
     bounds = shapely.bounds(outlines)
+    rows: dict[str, tuple[Any, ...]] = {}
     for i, outline, box in zip(np.flatnonzero(usable).tolist(), outlines, bounds, strict=True):
         if not np.all(np.isfinite(box)):
             prepared.problem(i, _("position outside the world"), _("is the CRS right?"))
             continue
         west, south, east, north = (float(v) for v in box)
-        prepared.rows[ids[i][:100]] = (
+        rows[ids[i]] = (
             kind,
             (names[i] or ids[i])[:200],
             geojson(outline),
@@ -72,5 +73,6 @@ def prepare_zones(layer: Layer, options: dict[str, Any]) -> Prepared:
             north,
             layer.crs,
         )
+    prepared.set_rows(rows)
     prepared.problems.sort()
     return prepared

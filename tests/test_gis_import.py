@@ -15,6 +15,7 @@ import pytest
 import shapely
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import translation
 
 from gis.exporting import export_premises
@@ -150,6 +151,54 @@ class ImportTests(LayerTestCase):
             (run.filename, run.crs, run.layer), ("lambert2008.gpkg", "EPSG:3812", "lambert2008")
         )
         self.assertEqual((run.total_rows, run.created, run.status), (3, 3, ImportRun.Status.DONE))
+
+    def test_a_layer_of_several_insert_statements_lands_row_for_row(self) -> None:
+        # More rows than one INSERT statement takes, and a last, shorter statement: every
+        # value must reach its own row, and every new premises gets its own code.
+        count = 1203
+        frame = gpd.GeoDataFrame(
+            {
+                "id": [f"P-{i:05d}" for i in range(count)],
+                "name": [f"Shop {i}" for i in range(count)],
+                "street": "Basiliekstraat",
+                "housenumber": [str(i + 1) for i in range(count)],
+                "sector": ["bar" if i % 3 == 0 else "" for i in range(count)],
+            },
+            geometry=shapely.points(
+                [146_000 + i for i in range(count)], [163_000 - i for i in range(count)]
+            ),
+            crs="EPSG:31370",
+        )
+        path = write_layer(frame, self.tmp / "shops.gpkg")
+        self.assertEqual(
+            self.import_premises(path), f"created {count}, updated 0, unchanged 0, skipped 0"
+        )
+        rows = list(
+            Premises.objects.order_by("pk").values_list(
+                "external_id", "name", "address", "sector__code", "source_x", "source_y", "code"
+            )
+        )
+        self.assertEqual(len(rows), count)
+        for i, (external_id, name, address, sector, x, y, _code) in enumerate(rows):
+            self.assertEqual(
+                (external_id, name, address, sector or "", x, y),
+                (
+                    f"P-{i:05d}",
+                    f"Shop {i}",
+                    f"Basiliekstraat {i + 1}",
+                    "bar" if i % 3 == 0 else "",
+                    146_000 + i,
+                    163_000 - i,
+                ),
+            )
+        codes = [row[-1] for row in rows]
+        self.assertEqual(len(set(codes)), count)
+        self.assertEqual({code.version for code in codes}, {7})
+        self.assertEqual(codes, sorted(codes))
+        # The premises pages find them by code.
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("gis-premises-detail", args=[codes[600]]))
+        self.assertContains(response, "Shop 600")
 
     def test_polygons_get_a_marker_inside_and_keep_their_footprint(self) -> None:
         frame = place_frame(31370)

@@ -69,6 +69,14 @@ class BadInputTests(LayerTestCase):
         message = self.assert_refused(path, says="duplicate id")
         self.assertIn("row 3: duplicate id (HAL-1, first at row 1)", message)
 
+    def test_ids_longer_than_the_register_keeps(self) -> None:
+        # Cut to 100 characters, two such ids could become one: refused instead.
+        frame = place_frame(31370)
+        frame.loc[1, "id"] = "X" * 101
+        path = write_layer(frame, self.tmp / "places.gpkg")
+        message = self.assert_refused(path, says="id longer than 100 characters")
+        self.assertIn("row 2: id longer than 100 characters (" + "X" * 40, message)
+
     def test_unknown_sector(self) -> None:
         path = write_layer(place_frame(31370, sector=["bar", "bakery", ""]), self.tmp / "s.gpkg")
         self.assertIn("row 2: unknown sector (bakery)", self.assert_refused(path, says="unknown"))
