@@ -93,9 +93,37 @@ def add_premises(total: int) -> None:
     refresh(with_signals)
 
 
+def neighbourhood() -> int:
+    """A neighbourhood over a quarter of the premises' extent (a triangle, so that the
+    outline, not only its bounding box, decides); its pk for the zone filter."""
+    from gis.models import Zone
+    from partners.models import Municipality
+
+    west, south, east, north = HALLE_LON - 0.04, HALLE_LAT - 0.03, HALLE_LON, HALLE_LAT
+    zone, _ = Zone.objects.get_or_create(
+        municipality=Municipality.objects.get(code="23027"),
+        external_id="bench-neighbourhood",
+        defaults={
+            "kind": Zone.Kind.NEIGHBOURHOOD,
+            "name": "Bench neighbourhood",
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[west, south], [east, south], [west, north], [west, south]]],
+            },
+            "west": west,
+            "south": south,
+            "east": east,
+            "north": north,
+            "source_crs": "EPSG:4326",
+        },
+    )
+    return zone.pk
+
+
 def run() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(cast())
+    zone = neighbourhood()
 
     def get(url: str, **headers: str) -> int:
         response = client.get(url, **headers)  # type: ignore[arg-type]
@@ -103,7 +131,7 @@ def run() -> None:
         return len(response.content)
 
     floor = best_of(lambda: get("/healthz"), repeat=20)
-    queries: dict[str, set[int]] = {"page": set(), "fragment": set()}
+    queries: dict[str, set[int]] = {"page": set(), "fragment": set(), "zone_fragment": set()}
     for total, label in [(1_000, "1k"), (10_000, "10k")]:
         add_premises(total)
         for name, url, headers in [
@@ -113,6 +141,7 @@ def run() -> None:
                 "/gis/map/?band=&min_score=1&never_inspected=",
                 {"HTTP_HX_REQUEST": "true"},
             ),
+            ("zone_fragment", f"/gis/map/?zone={zone}", {"HTTP_HX_REQUEST": "true"}),
         ]:
             request = functools.partial(get, url, **headers)
             count = count_queries(request)

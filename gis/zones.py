@@ -3,7 +3,7 @@ premises lie inside one."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -23,10 +23,13 @@ from gis.layers import (
 )
 from gis.models import Premises, Zone
 
+# A queryset of premises, of whichever class (the map passes its own).
+AnyPremises = TypeVar("AnyPremises", bound=QuerySet[Premises])
+
 ZONE_FIELDS = ("kind", "name", "geometry", "west", "south", "east", "north", "source_crs")
 
 
-def premises_in_zone(zone: Zone, queryset: QuerySet[Premises]) -> QuerySet[Premises]:
+def premises_in_zone(zone: Zone, queryset: AnyPremises) -> AnyPremises:
     """The premises of ``queryset`` whose marker lies inside ``zone`` (its boundary
     included): the bounding box filters in SQL, the outline decides exactly."""
     candidates = queryset.filter(

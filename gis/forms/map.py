@@ -7,12 +7,11 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from shapely.geometry import Point, shape
-from shapely.prepared import prep
 
 from gis.access import visible_zones
 from gis.models import PremisesQuerySet, Sector, Zone
 from gis.risk import band_filter
+from gis.zones import premises_in_zone
 
 
 class PremisesFilterForm(forms.Form):
@@ -70,21 +69,10 @@ class PremisesFilterForm(forms.Form):
                 | Q(last_inspected_on__lt=data["not_inspected_since"])
             )
         if data.get("zone"):
-            premises = within_zone(premises, data["zone"])
+            # The choices were read without their outlines; the chosen one is read whole.
+            zone = Zone.objects.get(pk=data["zone"].pk)
+            premises = premises_in_zone(zone, premises)
         return premises
-
-
-def within_zone(premises: PremisesQuerySet, zone: Zone) -> PremisesQuerySet:
-    """Premises whose marker lies inside the zone's outline: the bounding box narrows
-    them in SQL, the exact test runs in one pass over the candidates' coordinates."""
-    candidates = premises.in_bbox(zone.west, zone.south, zone.east, zone.north)
-    outline = prep(shape(zone.geometry))
-    inside = [
-        pk
-        for pk, lon, lat in candidates.values_list("pk", "lon", "lat")
-        if outline.covers(Point(lon, lat))
-    ]
-    return premises.filter(pk__in=inside)
 
 
 class ExportForm(PremisesFilterForm):
