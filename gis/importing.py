@@ -174,12 +174,14 @@ def problem_list(problems: Sequence[tuple[int, str, str]]) -> list[dict[str, Any
     ]
 
 
+def describe_problem(row: int, reason: str, detail: str = "") -> str:
+    """One invalid row, in the active language: ``row 3: duplicate id (HAL-1)``."""
+    described = _("row %(row)d: %(reason)s") % {"row": row, "reason": reason}
+    return f"{described} ({detail})" if detail else described
+
+
 def describe_problems(problems: Sequence[tuple[int, str, str]]) -> str:
-    shown = "; ".join(
-        _("row %(row)d: %(reason)s") % {"row": row, "reason": reason}
-        + (f" ({detail})" if detail else "")
-        for row, reason, detail in problems[:SHOWN_PROBLEMS]
-    )
+    shown = "; ".join(describe_problem(*problem) for problem in problems[:SHOWN_PROBLEMS])
     more = len(problems) - SHOWN_PROBLEMS
     if more > 0:
         shown += "; " + _("and %d more") % more

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
 
 import shapely
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
 
 from gis.models import ImportRun, Premises
 from tests.test_gis_import import LayerTestCase, place_frame, refusal, write_layer
@@ -127,6 +131,14 @@ class BadInputTests(LayerTestCase):
         path = write_layer(frame, self.tmp / "places.gpkg")
         message = self.assert_refused(path, says="invalid identifier")
         self.assertIn("check digits", message)
+
+    def test_each_invalid_row_is_listed_on_stderr_in_the_active_language(self) -> None:
+        path = write_layer(place_frame(31370, sector=["bar", "bakery", ""]), self.tmp / "s.gpkg")
+        stderr = io.StringIO()
+        with translation.override("nl"), self.assertRaises(CommandError):
+            call_command("import_premises", str(path), "--municipality", "23027", stderr=stderr)
+        self.assertEqual(stderr.getvalue().strip(), "rij 2: onbekende sector (bakery)")
+        self.assertFalse(Premises.objects.exists())
 
     def test_refusals_are_listed_on_stderr_and_logged_in_the_run(self) -> None:
         path = self.tmp / "broken.geojson"

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gis.importing import ImportRefused, import_file
+from gis.importing import ImportRefused, describe_problem, import_file
 from gis.models import ImportRun
 
 
@@ -57,8 +57,7 @@ def run_import(
     if run.status == ImportRun.Status.REFUSED:
         for problem in run.errors[:20]:
             command.stderr.write(
-                f"row {problem['row']}: {problem['reason']}"
-                + (f" ({problem['detail']})" if problem["detail"] else "")
+                describe_problem(problem["row"], problem["reason"], problem["detail"])
             )
         raise CommandError(run.summary())
     command.stdout.write(run.summary())
