@@ -366,5 +366,15 @@ class ImportRun(models.Model):
             line = str(_("dry run, nothing written: ")) + line
         return line
 
+    @property
+    def can_retry(self) -> bool:
+        """Over, from an upload that is kept: its file can be taken again with another
+        mapping or with "skip invalid" (a new run; this one stays as it ended)."""
+        return bool(self.stored_file) and self.status in (
+            self.Status.DONE,
+            self.Status.REFUSED,
+            self.Status.FAILED,
+        )
+
     def as_progress(self) -> dict[str, Any]:
         return {"status": self.status, "progress": self.progress, "summary": self.summary()}

@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("imports/upload/", import_views.import_upload, name="gis-import-upload"),
     path("imports/<uuid:code>/", import_views.import_detail, name="gis-import-detail"),
     path("imports/<uuid:code>/start/", import_views.import_start, name="gis-import-start"),
+    path("imports/<uuid:code>/retry/", import_views.import_retry, name="gis-import-retry"),
     path("imports/<uuid:code>/progress/", import_views.import_progress, name="gis-import-progress"),
     path("map/", map_views.premises_map, name="gis-map"),
     path("map/export/", map_views.premises_export, name="gis-map-export"),

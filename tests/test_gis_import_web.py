@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -81,6 +82,62 @@ class ImportPageTests(LayerTestCase):
         self.assertEqual(run.status, ImportRun.Status.REFUSED)
         self.assertFalse(Premises.objects.exists())
 
+    def test_a_refused_layer_is_tried_again_from_the_same_file_with_its_mapping(self) -> None:
+        self.client.force_login(self.coordinator)
+        frame = place_frame(31370, sector=["bar", "bakery", ""])
+        self.upload("places.gpkg", write_layer(frame, self.tmp / "p.gpkg").read_bytes())
+        refused = ImportRun.objects.get()
+        form = {"layer": "p", "id_field": "id", "name_field": "", "sector_field": "sector"}
+        self.client.post(reverse("gis-import-start", args=[refused.code]), form)
+        page = self.client.get(reverse("gis-import-detail", args=[refused.code]))
+        self.assertContains(page, "Adjust and try again")
+
+        response = self.client.post(reverse("gis-import-retry", args=[refused.code]))
+        again = ImportRun.objects.exclude(pk=refused.pk).get()
+        self.assertRedirects(response, reverse("gis-import-detail", args=[again.code]))
+        self.assertEqual(again.status, ImportRun.Status.PREVIEW)
+        self.assertEqual(again.stored_file, refused.stored_file)
+        preview = self.client.get(reverse("gis-import-detail", args=[again.code]))
+        # The mapping as chosen last time (no name field), not as detected.
+        self.assertEqual(preview.context["form"].initial["name_field"], "")
+        self.assertEqual(preview.context["form"].initial["sector_field"], "sector")
+        self.client.post(
+            reverse("gis-import-start", args=[again.code]), {**form, "skip_invalid": "on"}
+        )
+        again.refresh_from_db()
+        self.assertEqual(
+            again.summary(), "created 2, updated 0, unchanged 0, skipped 1 (1 unknown sector)"
+        )
+        self.assertEqual(set(Premises.objects.values_list("name", flat=True)), {""})
+        # The refused run stays in the log as it ended.
+        refused.refresh_from_db()
+        self.assertEqual((refused.status, refused.created), (ImportRun.Status.REFUSED, 0))
+
+    def test_a_run_still_waiting_or_without_an_upload_is_not_tried_again(self) -> None:
+        self.client.force_login(self.coordinator)
+        self.upload("places.gpkg", self.gpkg_bytes())
+        waiting = ImportRun.objects.get()
+        from_the_command_line = ImportRun.objects.create(
+            municipality=self.city_a, filename="layer.gpkg", status=ImportRun.Status.REFUSED
+        )
+        for run in (waiting, from_the_command_line):
+            response = self.client.post(reverse("gis-import-retry", args=[run.code]))
+            self.assertRedirects(response, reverse("gis-import-detail", args=[run.code]))
+        self.assertEqual(ImportRun.objects.count(), 2)
+
+    def test_a_file_no_longer_kept_must_be_uploaded_again(self) -> None:
+        self.client.force_login(self.coordinator)
+        self.upload("places.gpkg", self.gpkg_bytes())
+        run = ImportRun.objects.get()
+        self.client.post(
+            reverse("gis-import-start", args=[run.code]), {"layer": "p", "id_field": "id"}
+        )
+        run.refresh_from_db()
+        default_storage.delete(run.stored_file)
+        response = self.client.post(reverse("gis-import-retry", args=[run.code]), follow=True)
+        self.assertContains(response, "no longer kept: upload it again")
+        self.assertEqual(ImportRun.objects.count(), 1)
+
     def test_zones_can_be_imported_from_the_same_page(self) -> None:
         self.client.force_login(self.coordinator)
         frame = place_frame(31370)
@@ -143,6 +200,9 @@ class ImportPageTests(LayerTestCase):
             reverse("gis-import-start", args=[run.code]), {"id_field": "id"}
         )
         self.assertEqual(response.status_code, 404)
+        response = self.client.post(reverse("gis-import-retry", args=[run.code]))
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(ImportRun.objects.count(), 1)
         self.assertNotContains(self.client.get(reverse("gis-imports")), "places.gpkg")
 
     def test_anonymous_is_sent_to_login(self) -> None:

@@ -72,6 +72,7 @@ class MappingForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False)
 
+    RUN_OPTIONS = ("skip_invalid", "dry_run")
     PREMISES_FIELDS = {
         "sector_field": _("Sector"),
         "parcel_field": _("Parcel key (CAPAKEY)"),
@@ -100,6 +101,8 @@ class MappingForm(forms.Form):
             required=False,
             help_text=_("None chosen: composed from street, number, postcode and city."),
         )
+        # How to run comes after what to read, just above the button.
+        self.order_fields([name for name in self.fields if name not in self.RUN_OPTIONS])
 
     def choice_field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]

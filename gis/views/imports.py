@@ -7,10 +7,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gis.access import IMPORT_ROLES, visible_imports
@@ -94,12 +97,26 @@ def preview_context(run: ImportRun, layer_name: str | None, form: Any = None) ->
             return {"run": run}
     if form is None:
         initial = {**detect_mapping(layer.fields, zones=zones), "layer": layer.name}
+        if run.options.get("layer") in (None, layer.name):
+            # Tried before (see import_retry): the mapping comes back as it was chosen.
+            initial |= {
+                key: value
+                for key, value in (run.options.get("mapping") or {}).items()
+                if key == "address_fields" or value in layer.fields or value == ""
+            }
+            initial["crs"] = run.options.get("crs", "")
         form = MappingForm(initial=initial, fields=layer.fields, layers=layers, zones=zones)
     rows = [
-        [*(("" if value is None else value) for value in row), geometry_label(geometry)]
+        [*map(preview_value, row), geometry_label(geometry)]
         for row, geometry in zip(layer.table.itertuples(index=False), layer.geometry, strict=True)
     ]
     return {"run": run, "layer": layer, "form": form, "rows": rows}
+
+
+def preview_value(value: Any) -> Any:
+    """A cell as the preview shows it: an empty cell stays empty (pandas reads it as
+    None, NaN or NaT, which would show as 'nan')."""
+    return "" if pd.api.types.is_scalar(value) and pd.isna(value) else value
 
 
 def geometry_label(geometry: Any) -> str:
@@ -139,6 +156,30 @@ def import_start(request: HttpRequest, code: Any) -> HttpResponse:
     run.save(update_fields=["options", "skip_invalid", "dry_run"])
     enqueue_import(run)
     return redirect("gis-import-detail", code=run.code)
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, code: Any) -> HttpResponse:
+    """A new run on the same uploaded file, back at the preview with the mapping chosen
+    last time: a refused layer is fixed by adjusting, not by uploading it again. The
+    earlier run stays in the log as it ended."""
+    run = get_import_for_user(request, code)
+    if not run.can_retry:
+        return redirect("gis-import-detail", code=run.code)
+    if not default_storage.exists(run.stored_file):
+        messages.error(request, _("The uploaded file is no longer kept: upload it again."))
+        return redirect("gis-imports")
+    again = start_run(
+        municipality=run.municipality,
+        user=request.user,
+        kind=run.kind,
+        filename=run.filename,
+        options=run.options,
+        stored_file=run.stored_file,
+        status=ImportRun.Status.PREVIEW,
+    )
+    return redirect("gis-import-detail", code=again.code)
 
 
 @login_required

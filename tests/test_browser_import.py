@@ -1,0 +1,90 @@
+"""In headless Chromium: the coordinator uploads the real Mechelen horeca layer
+(OpenStreetMap), reads its first rows and the proposed field mapping, sees the import
+refused for four rows of an unknown sector with nothing imported, tries again from the
+same file with "skip invalid", and follows the worker's progress to the summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from django_q.brokers import get_broker
+from django_q.signing import SignedPackage
+
+from gis.models import ImportRun, Premises
+from tests.cast import build_cast
+from tests.conftest import wait_until
+from tests.test_browser_map import log_in
+from tests.test_gis_import import DATA
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HORECA = DATA / "be_mechelen_osm_horeca" / "mechelen_osm_horeca_31370.gpkg"
+
+
+def work_off_the_queue() -> int:
+    """Do what a django-q2 worker does: take each queued task and run it. Returns how
+    many ran."""
+    broker = get_broker()
+    done = 0
+    while tasks := broker.dequeue():
+        for ack_id, message in tasks:
+            task = SignedPackage.loads(message)
+            import_string(task["func"])(*task["args"], **task["kwargs"])
+            broker.acknowledge(ack_id)
+            done += 1
+    return done
+
+
+def test_coordinator_imports_a_real_layer_after_a_refusal(
+    live_server: Any, page: Any, screenshot: Any
+) -> None:
+    if not HORECA.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    build_cast()
+    log_in(page, live_server.url, "coordinator")
+    page.goto(live_server.url + reverse("gis-imports"))
+    page.get_by_label("Layer file").set_input_files(str(HORECA))
+    page.get_by_role("button", name="Upload and preview").click()
+
+    # The preview: the file's own fields and first rows, the id field proposed.
+    preview = page.locator("table.import-preview-rows")
+    preview.wait_for()
+    assert "Coordinates in EPSG:31370." in page.content()
+    assert preview.locator("tbody tr").count() == 10
+    assert "nan" not in preview.locator("td").all_inner_texts(), "empty cells stay empty"
+    assert page.get_by_label("Id", exact=True).input_value() != ""
+    screenshot("import-preview")
+    page.get_by_role("button", name="Import").click()
+
+    progress = page.locator("#import-progress")
+    wait_until(
+        page, "() => document.getElementById('import-progress').dataset.status === 'pending'"
+    )
+    assert work_off_the_queue() == 1
+    # The page polls the run and shows the refusal with the rows to fix.
+    wait_until(
+        page, "() => document.getElementById('import-progress').dataset.status === 'refused'"
+    )
+    problems = progress.locator("table.import-problems tbody tr")
+    assert problems.count() == 4
+    assert "public_bookcase" in problems.first.inner_text()
+    assert "nothing was imported" in progress.inner_text()
+    assert not Premises.objects.exists()
+    screenshot("import-refused")
+
+    # Again from the same file: the mapping comes back as it was; skip the invalid rows.
+    page.get_by_role("button", name="Adjust and try again").click()
+    page.get_by_label("Import the valid rows, skip the rest").check()
+    page.get_by_role("button", name="Import").click()
+    wait_until(
+        page, "() => document.getElementById('import-progress').dataset.status === 'pending'"
+    )
+    assert work_off_the_queue() == 1
+    wait_until(page, "() => document.getElementById('import-progress').dataset.status === 'done'")
+    assert "created 85, updated 0, unchanged 0, skipped 4" in progress.inner_text()
+    assert Premises.objects.count() == 85
+    assert ImportRun.objects.filter(status=ImportRun.Status.REFUSED).count() == 1
+    screenshot("import-done")
