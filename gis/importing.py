@@ -24,7 +24,6 @@ import os
 import re
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -368,6 +367,9 @@ def insert_rows(
     if connection.vendor == "sqlite":
         insert_sqlite(model, columns, shared)
         return
+    if connection.vendor == "postgresql":
+        insert_postgresql(model, columns, shared)
+        return
     names = [*columns, *shared]
     # Table and column names come from the model, never from the layer.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
@@ -380,6 +382,23 @@ def insert_rows(
         for start in range(0, count, BATCH):
             batch = [values[start : start + BATCH] for values in columns.values()]
             cursor.executemany(sql, [(*row, *tail) for row in zip(*batch, strict=True)])
+
+
+def insert_postgresql(
+    model: type[models.Model], columns: dict[str, list[Any]], shared: dict[str, Any]
+) -> None:
+    """COPY … FROM STDIN, PostgreSQL's own bulk load: one statement streams every row,
+    where INSERTs one row at a time made a 100,000-row layer take fifteen times as long
+    as reading and transforming it."""
+    quote = connection.ops.quote_name
+    # Table and column names come from the model, never from the layer.
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(name) for name in (*columns, *shared))
+    )
+    tail = tuple(shared.values())
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in zip(*columns.values(), strict=True):
+            copy.write_row((*row, *tail))
 
 
 # Rows per INSERT statement on SQLite.
@@ -457,8 +476,8 @@ def fresh_values(model_field: models.Field, count: int) -> list[Any]:
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 9562 variant
     # Sorting the random bits keeps the batch increasing; they stay unpredictable.
     blob = np.sort(raw.view("S16").ravel()).tobytes()
-    if connection.features.has_native_uuid_field:
-        return [uuid.UUID(bytes=blob[i * 16 : i * 16 + 16]) for i in range(count)]
+    # As 32 hex digits: how SQLite keeps a UUID, and text PostgreSQL's COPY reads as one
+    # (100,000 uuid.UUID objects would cost a quarter of the COPY).
     text = blob.hex()
     return [text[i * 32 : i * 32 + 32] for i in range(count)]
 
@@ -476,6 +495,9 @@ def update_rows(
     adapters = db_values(model, names)
     now = timezone.now()
     stamps = tuple(by_attname(model, name).get_db_prep_save(now, connection) for name in timestamps)
+    if connection.vendor == "postgresql":
+        update_postgresql(model, names, rows, adapters, dict(zip(timestamps, stamps, strict=True)))
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = [
@@ -483,6 +505,43 @@ def update_rows(
                 for row in rows[start : start + BATCH]
             ]
             cursor.executemany(sql, batch)
+
+
+def update_postgresql(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    adapters: list[Callable[[Any], Any]],
+    stamps: dict[str, Any],
+) -> None:
+    """The new values COPY'd into a temporary table, then one UPDATE … FROM it: an
+    UPDATE per row made re-importing a changed 100,000-row layer take nearly 9 s."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+    columns = ", ".join(quote(name) for name in names)
+    staged = quote("integra_import_update")
+    assignments = ", ".join(
+        [*(f"{quote(name)} = staged.{quote(name)}" for name in names)]
+        + [f"{quote(name)} = %s" for name in stamps]
+    )
+    # Table and column names come from the model, never from the layer.
+    with connection.cursor() as cursor:
+        # Same column types as the table; dropped at the end of the import's transaction.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {pk}, {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {staged} ({pk}, {columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    (row[-1], *(adapt(v) for adapt, v in zip(adapters, row[:-1], strict=True)))
+                )
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {staged} AS staged "  # noqa: S608
+            f"WHERE {table}.{pk} = staged.{pk}",
+            list(stamps.values()),
+        )
+        cursor.execute(f"DROP TABLE {staged}")
 
 
 # --- premises --------------------------------------------------------------------------

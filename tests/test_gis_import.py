@@ -211,6 +211,26 @@ class ImportTests(LayerTestCase):
         self.assertTrue(footprint.contains(shapely.Point(premises.lon, premises.lat)))
         self.assertLess(metres_apart(premises.lon, premises.lat, 4.2369, 50.7339), 1)
 
+    def test_a_redrawn_footprint_is_updated_on_reimport(self) -> None:
+        frame = place_frame(31370)
+        frame["geometry"] = frame.geometry.buffer(20, cap_style="square")
+        path = write_layer(frame, self.tmp / "buildings.gpkg")
+        self.import_premises(path)
+        before = Premises.objects.get(external_id="HAL-2")
+        frame.loc[1, "geometry"] = frame.geometry.iloc[1].buffer(15, cap_style="square")
+        write_layer(frame, path)
+        self.assertEqual(self.import_premises(path), "created 0, updated 1, unchanged 2, skipped 0")
+        after = Premises.objects.get(external_id="HAL-2")
+        grown = shapely.geometry.shape(after.footprint)
+        self.assertGreater(grown.area, shapely.geometry.shape(before.footprint).area * 2)
+        self.assertTrue(grown.contains(shapely.Point(after.lon, after.lat)))
+        self.assertGreater(after.updated_at, before.updated_at)
+        self.assertEqual(
+            (after.pk, after.code, after.created_at), (before.pk, before.code, before.created_at)
+        )
+        unchanged = Premises.objects.get(external_id="HAL-1")
+        self.assertEqual(unchanged.updated_at, unchanged.created_at)
+
     def test_identifiers_are_read_normalised_and_stored(self) -> None:
         frame = place_frame(
             31370,
