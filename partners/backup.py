@@ -21,6 +21,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import hmac
@@ -319,8 +320,32 @@ def installation_is_empty() -> bool:
 
 
 def canonical(rows: list[dict[str, Any]]) -> list[str]:
-    """Rows as sorted canonical JSON strings: equal whatever the database's key order."""
-    return sorted(json.dumps(row, sort_keys=True) for row in rows)
+    """Rows as sorted canonical JSON strings: equal whatever order the database gives
+    keys and many-to-many links in (PostgreSQL may list a team's members in another
+    order once they are restored; the links are the same)."""
+    return sorted(json.dumps(with_sorted_links(row), sort_keys=True) for row in rows)
+
+
+def with_sorted_links(row: dict[str, Any]) -> dict[str, Any]:
+    links = many_to_many_names(str(row.get("model", "")))
+    fields = row.get("fields")
+    if not links or not isinstance(fields, dict):
+        return row
+    ordered = {
+        name: sorted(fields[name], key=json.dumps)
+        for name in links
+        if isinstance(fields.get(name), list)
+    }
+    return {**row, "fields": {**fields, **ordered}}
+
+
+@functools.cache
+def many_to_many_names(label: str) -> frozenset[str]:
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return frozenset()
+    return frozenset(field.name for field in model._meta.many_to_many)
 
 
 def first_difference(restored: list[str], backed_up: list[str]) -> str:

@@ -299,3 +299,17 @@ def test_a_restore_that_differs_names_the_first_row() -> None:
     assert first_difference(canonical([kept]), backed_up) == (
         "1 rows missing, the first gis.premises 7"
     )
+
+
+def test_many_to_many_links_compare_in_any_order_and_other_lists_do_not() -> None:
+    from partners.backup import canonical
+
+    team = {"model": "inspections.team", "pk": 3, "fields": {"name": "A", "members": [7, 2, 5]}}
+    relisted = team | {"fields": {"name": "A", "members": [2, 5, 7]}}
+    assert canonical([team]) == canonical([relisted])
+    other_members = team | {"fields": {"name": "A", "members": [2, 5]}}
+    assert canonical([team]) != canonical([other_members])
+    # The order of a JSON list is data (a photo answer's hashes, in the order taken).
+    answer = {"model": "inspections.findinganswer", "pk": 1, "fields": {"value": ["b", "a"]}}
+    reordered = answer | {"fields": {"value": ["a", "b"]}}
+    assert canonical([answer]) != canonical([reordered])
