@@ -258,6 +258,10 @@ CONTENT_SECURITY_POLICY = {
 # Personal data of closed cases are purged this many days after the action day
 # (`purge_personal_data`, see partners/privacy.py for what goes and what stays).
 RETENTION_DAYS = int(env.get("RETENTION_DAYS", str(5 * 365)))
+# Uploaded GIS layers are kept this many days after their import started, so that a
+# refused import can be tried again from the same file; `purge_personal_data` then
+# removes them (a layer may name operators and their enterprise numbers).
+IMPORT_UPLOAD_DAYS = int(env.get("IMPORT_UPLOAD_DAYS", "30"))
 
 # The map's background tiles, e.g. a municipal WMTS/XYZ URL with {z}/{x}/{y}; empty
 # draws zones and premises on a plain background (closed networks). Add the tile

@@ -16,9 +16,13 @@ personal data go:
 
 Also, signals received before the cutoff lose their description (who complained and
 what they said); their source, date and indicators stay, so the register's history
-still explains itself. What stays everywhere: counts, yes/no answers, indicators, legal
-references, the joint reports and decisions (administrative records the municipality
-must archive), and the audit log, which gets one entry with the counts of what went.
+still explains itself. Uploaded GIS layers (which may name operators and their
+enterprise numbers) go ``IMPORT_UPLOAD_DAYS`` after their import started, unless a
+more recent import of the same file still needs it; the import log keeps the run.
+
+What stays everywhere: counts, yes/no answers, indicators, legal references, the joint
+reports and decisions (administrative records the municipality must archive), and the
+audit log, which gets one entry with the counts of what went.
 
 **Right of access** (``subject_access``). Everything held about an enterprise (by its
 enterprise number) or a named person: premises they operate, signals about those
@@ -30,13 +34,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -66,6 +71,9 @@ class PurgePlan:
     signals: QuerySet
     findings: QuerySet
     counts: dict[str, int] = field(default_factory=dict)
+    # Import runs whose uploaded file goes, and the stored files themselves.
+    upload_runs: list[int] = field(default_factory=list)
+    upload_files: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         head = [f"Retention cutoff: {self.cutoff.isoformat()} ({settings.RETENTION_DAYS} days)"]
@@ -89,6 +97,7 @@ def plan_purge(today: date | None = None) -> PurgePlan:
     photos = purgeable_photos(findings)
     visits = model("inspections.Visit").objects.filter(action_day__in=action_days).exclude(notes="")
     signals = model("gis.Signal").objects.filter(received_on__lt=cutoff).exclude(description="")
+    upload_runs, upload_files = expired_uploads(today)
     plan = PurgePlan(
         cutoff=cutoff,
         action_days=list(action_days.select_related("municipality").order_by("date")),
@@ -97,6 +106,8 @@ def plan_purge(today: date | None = None) -> PurgePlan:
         visits=visits,
         signals=signals,
         findings=findings,
+        upload_runs=upload_runs,
+        upload_files=upload_files,
     )
     plan.counts = {
         "findings touched": answers.values("finding").distinct().count(),
@@ -104,8 +115,26 @@ def plan_purge(today: date | None = None) -> PurgePlan:
         "photos removed": len(photos),
         "visit notes removed": visits.count(),
         "signal descriptions removed": signals.count(),
+        "uploaded layers removed": len(upload_files),
     }
     return plan
+
+
+def expired_uploads(today: date | None = None) -> tuple[list[int], list[str]]:
+    """The import runs started more than ``IMPORT_UPLOAD_DAYS`` ago that still keep their
+    uploaded file, and the files that can go: not those a more recent run (a retry of
+    the same upload) or a run still waiting or running needs."""
+    start = timezone.make_aware(
+        datetime.combine(today or timezone.localdate(), datetime.min.time())
+    ) - timedelta(days=settings.IMPORT_UPLOAD_DAYS)
+    runs = model("gis.ImportRun").objects.exclude(stored_file="")
+    expired = runs.filter(started_at__lt=start).exclude(status__in=("pending", "running"))
+    needed = set(runs.exclude(pk__in=expired.values("pk")).values_list("stored_file", flat=True))
+    found = list(expired.values_list("pk", "stored_file"))
+    return (
+        [pk for pk, name in found if name not in needed],
+        sorted({name for _pk, name in found} - needed),
+    )
 
 
 def photo_hashes(rows: Any) -> set[str]:
@@ -140,6 +169,7 @@ def purge_personal_data(*, today: date | None = None, user: Any = None) -> Purge
         model("inspections.Evidence").objects.filter(pk__in=[p.pk for p in plan.photos]).delete()
         plan.visits.update(notes="")
         plan.signals.update(description="")
+        model("gis.ImportRun").objects.filter(pk__in=plan.upload_runs).update(stored_file="")
         counts: dict[str, Any] = {k.replace(" ", "_"): v for k, v in plan.counts.items()}
         audit.record(
             user,
@@ -151,7 +181,13 @@ def purge_personal_data(*, today: date | None = None, user: Any = None) -> Purge
             **counts,
         )
         transaction.on_commit(lambda: remove_files(files))
+        transaction.on_commit(lambda: remove_stored(plan.upload_files))
     return plan
+
+
+def remove_stored(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def remove_files(paths: list[Path]) -> None:

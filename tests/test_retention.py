@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from gis.models import Signal
+from gis.models import ImportRun, Signal
 from inspections.evidence import evidence_path, store_photo
 from inspections.models import ActionDay, Evidence, Finding, FindingAnswer, Submission
 from inspections.sync import submit
@@ -171,6 +173,58 @@ class RetentionTests(CastTestCase):
     @override_settings(RETENTION_DAYS=1)
     def test_the_retention_period_is_a_setting(self) -> None:
         self.assertEqual(len(plan_purge().action_days), 2)
+
+
+class UploadRetentionTests(CastTestCase):
+    """Uploaded layers are kept IMPORT_UPLOAD_DAYS for trying an import again, then go."""
+
+    def upload(self, days_ago: int, name: str, status: str = ImportRun.Status.REFUSED) -> Any:
+        stored = default_storage.save(f"imports/{uuid.uuid4()}/{name}", ContentFile(b"layer"))
+        return ImportRun.objects.create(
+            municipality=self.city_a,
+            user=self.coordinator,
+            filename=name,
+            stored_file=stored,
+            status=status,
+            started_at=timezone.now() - timedelta(days=days_ago),
+        )
+
+    def test_old_uploads_go_and_their_runs_stay_in_the_log(self) -> None:
+        old = self.upload(40, "horeca.gpkg")
+        retried = self.upload(45, "wijken.gpkg")
+        # A retry from last week still uses the file of the run of 45 days ago.
+        retry = ImportRun.objects.create(
+            municipality=self.city_a,
+            filename="wijken.gpkg",
+            stored_file=retried.stored_file,
+            status=ImportRun.Status.PREVIEW,
+            started_at=timezone.now() - timedelta(days=7),
+        )
+        recent = self.upload(3, "adressen.gpkg", status=ImportRun.Status.DONE)
+        waiting = self.upload(60, "parcels.gpkg", status=ImportRun.Status.PENDING)
+        out = io.StringIO()
+        call_command("purge_personal_data", "--dry-run", stdout=out)
+        self.assertIn("uploaded layers removed: 1", out.getvalue())
+        self.assertTrue(default_storage.exists(old.stored_file))
+
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("purge_personal_data", stdout=io.StringIO())
+        self.assertFalse(default_storage.exists(old.stored_file))
+        old.refresh_from_db()
+        self.assertEqual((old.stored_file, old.status), ("", ImportRun.Status.REFUSED))
+        self.assertFalse(old.can_retry)
+        for kept in (retried, retry, recent, waiting):
+            stored = kept.stored_file
+            kept.refresh_from_db()
+            self.assertEqual(kept.stored_file, stored)
+            self.assertTrue(default_storage.exists(stored))
+        entry = AuditEntry.objects.get(object_type="privacy.retention")
+        self.assertEqual(entry.detail["uploaded_layers_removed"], 1)
+
+    @override_settings(IMPORT_UPLOAD_DAYS=2)
+    def test_the_upload_period_is_a_setting(self) -> None:
+        self.upload(3, "adressen.gpkg", status=ImportRun.Status.DONE)
+        self.assertEqual(plan_purge().counts["uploaded layers removed"], 1)
 
 
 class SubjectAccessCommandTests(CastTestCase):

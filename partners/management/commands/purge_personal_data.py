@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "Purge the personal data of closed cases older than RETENTION_DAYS: free-text and "
         "photo answers of the findings of closed or reported action days held before the "
         "cutoff, their photos (unless a kept finding shares them), the notes on their "
-        "visits, and the descriptions of signals received before the cutoff. Counts, "
+        "visits, and the descriptions of signals received before the cutoff; uploaded GIS "
+        "layers IMPORT_UPLOAD_DAYS after their import. Counts, "
         "indicators, reports and decisions stay. One audit entry records the counts. "
         "--dry-run lists what would go and changes nothing."
     )
