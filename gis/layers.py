@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import json
 import zipfile
 import zlib
@@ -321,6 +322,24 @@ def read_csv(
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    overlong = overlong_rows(text, delimiter, max_rows)
+    if overlong:
+        # pandas would drop the extra fields of the first row, and stop at any later one.
+        raise LayerError(
+            _(
+                "%(name)s has rows with more fields than its header: %(rows)s. Is there a "
+                "delimiter (%(delimiter)s) in a value? Put such values in quotes."
+            )
+            % {
+                "name": path.name,
+                "delimiter": delimiter,
+                "rows": "; ".join(
+                    _("row %(row)d: %(found)d instead of %(expected)d")
+                    % {"row": row, "found": found, "expected": expected}
+                    for row, found, expected in overlong[:5]
+                ),
+            }
+        )
     try:
         table = pd.read_csv(
             io.StringIO(text),
@@ -375,6 +394,24 @@ def coordinate_columns(columns: pd.Index, filename: str) -> tuple[str, str, str 
         )
         % {"name": filename, "columns": ", ".join(map(str, columns))}
     )
+
+
+def overlong_rows(text: str, delimiter: str, rows: int | None) -> list[tuple[int, int, int]]:
+    """Data rows (numbered from 1, among the first ``rows``) holding more fields than the
+    header, with both counts. The usual cause is a delimiter in an unquoted value
+    (``Grote Markt 1, Halle``), which shifts the coordinates into other columns."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    found: list[tuple[int, int, int]] = []
+    try:
+        header = next(reader, [])
+        # Blank lines are no rows, as for pandas.
+        records = (fields for fields in reader if any(field.strip() for field in fields))
+        for number, fields in enumerate(itertools.islice(records, rows), 1):
+            if len(fields) > len(header):
+                found.append((number, len(fields), len(header)))
+    except csv.Error:
+        pass  # pandas reads the file next, and says what is wrong with it
+    return found
 
 
 def undecodable_rows(table: pd.DataFrame, encoding: str) -> dict[int, tuple[str, str]]:

@@ -48,6 +48,21 @@ class BadInputTests(LayerTestCase):
         path.write_text("id,straat,huisnummer\n1,Basiliekstraat,12\n")
         self.assert_refused(path, says="no coordinate columns")
 
+    def test_csv_row_with_more_fields_than_its_header(self) -> None:
+        # An unquoted comma in the address shifts the coordinates one column to the right.
+        path = self.tmp / "shops.csv"
+        path.write_text(
+            "id,naam,adres,lon,lat\n"
+            "1,Bakkerij Peeters,Basiliekstraat 12,4.2369,50.7339\n"
+            "\n"
+            "2,Nachtwinkel,Grote Markt 1, Halle,4.2378,50.7345\n"
+        )
+        message = self.assert_refused(path, says="more fields than its header: row 2: 6 instead")
+        self.assertIn("Is there a delimiter (,) in a value?", message)
+        # The first row too: pandas would have dropped its last field without a word.
+        path.write_text("id,naam,adres,lon,lat\n1,Nachtwinkel,Grote Markt, 12,4.2378,50.7345\n")
+        self.assert_refused(path, says="row 1: 6 instead of 5")
+
     def test_empty_file(self) -> None:
         path = self.tmp / "empty.gpkg"
         path.touch()
