@@ -253,8 +253,46 @@ def execute_run(run: ImportRun, path: Path) -> ImportRun:
         refuse(run, describe_problems(prepared.problems), prepared.problems)
         return run
     set_progress(run, 60)
+    if model is Premises:
+        run.warning = outside_boundary(run.municipality, prepared)
     write(run, model, prepared)
     return run
+
+
+# How far outside its municipality's outline a premises may lie unremarked (degrees,
+# some 500 m): address points on the border, a parcel's point across the street.
+BOUNDARY_TOLERANCE = 0.005
+
+
+def outside_boundary(municipality: Municipality, prepared: Prepared) -> str:
+    """A warning when premises of the layer lie outside the municipality's own outline
+    (its zones of kind municipality), the sign of a layer meant for another
+    municipality or read in the wrong CRS; empty when they all lie inside, or when the
+    municipality has no outline to compare with. Never a refusal: the coordinator
+    decides."""
+    outlines = [
+        shapely.geometry.shape(geometry)
+        for geometry in Zone.objects.filter(
+            municipality=municipality, kind=Zone.Kind.MUNICIPALITY
+        ).values_list("geometry", flat=True)
+    ]
+    if not outlines or not prepared.ids:
+        return ""
+    lon = np.asarray(prepared.columns[PREMISES_FIELDS.index("lon")], dtype=float)
+    lat = np.asarray(prepared.columns[PREMISES_FIELDS.index("lat")], dtype=float)
+    boundary = shapely.union_all(outlines).buffer(BOUNDARY_TOLERANCE)
+    outside = np.flatnonzero(~shapely.contains_xy(boundary, lon, lat))
+    if not len(outside):
+        return ""
+    return _(
+        "%(count)d of %(total)d premises lie outside the boundary of %(municipality)s, "
+        "the first %(id)s: is this the layer of %(municipality)s, and is its CRS right?"
+    ) % {
+        "count": len(outside),
+        "total": len(prepared.ids),
+        "municipality": municipality.name,
+        "id": prepared.ids[outside[0]],
+    }
 
 
 def write(run: ImportRun, model: type[models.Model], prepared: Prepared) -> None:

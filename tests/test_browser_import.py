@@ -13,9 +13,10 @@ from django.utils.module_loading import import_string
 from django_q.brokers import get_broker
 from django_q.signing import SignedPackage
 
-from gis.models import ImportRun, Premises
+from gis.models import ImportRun, Premises, Zone
 from tests.cast import build_cast
 from tests.conftest import wait_until
+from tests.gis_factories import square_zone
 from tests.test_browser_map import log_in
 from tests.test_gis_import import DATA
 
@@ -43,7 +44,10 @@ def test_coordinator_imports_a_real_layer_after_a_refusal(
 ) -> None:
     if not HORECA.exists():
         pytest.skip("../shared/data is not beside the checkout")
-    build_cast()
+    cast = build_cast()
+    # Halle's outline: the Mechelen bars lie outside it, which the import points out.
+    outline = square_zone(cast.city_a, "Halle", 4.20, 50.70, 0.08)
+    Zone.objects.filter(pk=outline.pk).update(kind=Zone.Kind.MUNICIPALITY)
     log_in(page, live_server.url, "coordinator")
     page.goto(live_server.url + reverse("gis-imports"))
     page.get_by_label("Layer file").set_input_files(str(HORECA))
@@ -85,6 +89,8 @@ def test_coordinator_imports_a_real_layer_after_a_refusal(
     assert work_off_the_queue() == 1
     wait_until(page, "() => document.getElementById('import-progress').dataset.status === 'done'")
     assert "created 85, updated 0, unchanged 0, skipped 4" in progress.inner_text()
+    warning = progress.locator(".import-warning").inner_text()
+    assert warning.startswith("85 of 85 premises lie outside the boundary of Halle")
     assert Premises.objects.count() == 85
     assert ImportRun.objects.filter(status=ImportRun.Status.REFUSED).count() == 1
     screenshot("import-done")

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from gis.exporting import export_premises
-from gis.models import ImportRun, Premises
+from gis.models import ImportRun, Premises, Zone
 from tests.base import CastTestCase
+from tests.gis_factories import square_zone
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -131,6 +132,25 @@ class ImportTests(LayerTestCase):
         self.assertEqual(self.import_premises(path), "created 0, updated 1, unchanged 2, skipped 0")
         premises = Premises.objects.get(external_id="HAL-1")
         self.assertEqual((premises.name, premises.risk_score), ("Stadhuis van Halle", 4.5))
+
+    def test_premises_outside_the_municipality_are_pointed_out_not_refused(self) -> None:
+        # Two places in Halle and one in Maastricht.
+        path = write_layer(place_frame(31370), self.tmp / "places.gpkg")
+        command = ("import_premises", path, "--municipality", "23027")
+        # No outline of Halle yet: nothing to compare with.
+        self.assertEqual(run_command(*command, "--dry-run")[1], "")
+        outline = square_zone(self.city_a, "Halle", 4.20, 50.70, 0.08)
+        Zone.objects.filter(pk=outline.pk).update(kind=Zone.Kind.MUNICIPALITY)
+        summary, warning = run_command(*command)
+        self.assertEqual(summary, "created 3, updated 0, unchanged 0, skipped 0")
+        self.assertEqual(
+            warning,
+            "1 of 3 premises lie outside the boundary of Halle, the first MAA-1: "
+            "is this the layer of Halle, and is its CRS right?",
+        )
+        self.assertEqual(ImportRun.objects.latest("started_at").warning, warning)
+        write_layer(place_frame(31370).iloc[:2], path)
+        self.assertEqual(run_command(*command)[1], "")
 
     def test_dry_run_counts_and_writes_nothing_but_the_log(self) -> None:
         path = write_layer(place_frame(31370), self.tmp / "places.gpkg")

@@ -60,5 +60,7 @@ def run_import(
                 describe_problem(problem["row"], problem["reason"], problem["detail"])
             )
         raise CommandError(run.summary())
+    if run.warning:
+        command.stderr.write(run.warning)
     command.stdout.write(run.summary())
     return run
