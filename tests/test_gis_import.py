@@ -220,10 +220,14 @@ class ImportTests(LayerTestCase):
         response = self.client.get(reverse("gis-premises-detail", args=[codes[600]]))
         self.assertContains(response, "Shop 600")
 
-    def test_polygons_get_a_marker_inside_and_keep_their_footprint(self) -> None:
+    def buildings(self) -> tuple[gpd.GeoDataFrame, Path]:
+        """The places as 40 m square buildings, written to a GeoPackage."""
         frame = place_frame(31370)
         frame["geometry"] = frame.geometry.buffer(20, cap_style="square")
-        path = write_layer(frame, self.tmp / "buildings.gpkg")
+        return frame, write_layer(frame, self.tmp / "buildings.gpkg")
+
+    def test_polygons_get_a_marker_inside_and_keep_their_footprint(self) -> None:
+        _frame, path = self.buildings()
         self.import_premises(path)
         premises = Premises.objects.get(external_id="HAL-1")
         footprint = shapely.geometry.shape(premises.footprint)
@@ -232,9 +236,7 @@ class ImportTests(LayerTestCase):
         self.assertLess(metres_apart(premises.lon, premises.lat, 4.2369, 50.7339), 1)
 
     def test_a_redrawn_footprint_is_updated_on_reimport(self) -> None:
-        frame = place_frame(31370)
-        frame["geometry"] = frame.geometry.buffer(20, cap_style="square")
-        path = write_layer(frame, self.tmp / "buildings.gpkg")
+        frame, path = self.buildings()
         self.import_premises(path)
         before = Premises.objects.get(external_id="HAL-2")
         frame.loc[1, "geometry"] = frame.geometry.iloc[1].buffer(15, cap_style="square")
