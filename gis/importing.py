@@ -244,10 +244,7 @@ def execute_run(run: ImportRun, path: Path) -> ImportRun:
         refuse(run, str(error))
         return run
     except Exception as error:
-        run.status = ImportRun.Status.FAILED
-        run.message = str(error)[:2000]
-        run.finished_at = timezone.now()
-        run.save()
+        fail(run, error)
         raise
     if prepared.problems and not run.skip_invalid:
         refuse(run, describe_problems(prepared.problems), prepared.problems)
@@ -255,8 +252,21 @@ def execute_run(run: ImportRun, path: Path) -> ImportRun:
     set_progress(run, 60)
     if model is Premises:
         run.warning = outside_boundary(run.municipality, prepared)
-    write(run, model, prepared)
+    try:
+        write(run, model, prepared)
+    except Exception as error:
+        # Nothing was written (one transaction), and the run must not stay "running".
+        fail(run, error)
+        raise
     return run
+
+
+def fail(run: ImportRun, error: Exception) -> None:
+    """End ``run`` failed: the import broke down (a bug, the database), not the layer."""
+    run.status = ImportRun.Status.FAILED
+    run.message = str(error)[:2000]
+    run.finished_at = timezone.now()
+    run.save()
 
 
 # How far outside its municipality's outline a premises may lie unremarked (degrees,
@@ -434,7 +444,12 @@ def insert_postgresql(
         quote(model._meta.db_table), ", ".join(quote(name) for name in (*columns, *shared))
     )
     tail = tuple(shared.values())
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # psycopg's own copy object: its errors are turned into Django's database errors.
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for row in zip(*columns.values(), strict=True):
             copy.write_row((*row, *tail))
 
@@ -486,13 +501,15 @@ def insert_sqlite(
     connection.ensure_connection()
     cursor = connection.connection.cursor()
     try:
-        for start in range(0, count, SQLITE_ROWS_PER_STATEMENT):
-            end = min(start + SQLITE_ROWS_PER_STATEMENT, count)
-            sql = full if end - start == SQLITE_ROWS_PER_STATEMENT else statement(end - start)
-            params = list(head)
-            for values in varying.values():
-                params.extend(values[start:end])
-            cursor.execute(sql, params)
+        # Errors of the plain cursor reach callers as Django's database errors.
+        with connection.wrap_database_errors:
+            for start in range(0, count, SQLITE_ROWS_PER_STATEMENT):
+                end = min(start + SQLITE_ROWS_PER_STATEMENT, count)
+                sql = full if end - start == SQLITE_ROWS_PER_STATEMENT else statement(end - start)
+                params = list(head)
+                for values in varying.values():
+                    params.extend(values[start:end])
+                cursor.execute(sql, params)
     finally:
         cursor.close()
 
@@ -563,7 +580,7 @@ def update_postgresql(
         + [f"{quote(name)} = %s" for name in stamps]
     )
     # Table and column names come from the model, never from the layer.
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         # Same column types as the table; dropped at the end of the import's transaction.
         cursor.execute(
             f"CREATE TEMPORARY TABLE {staged} ON COMMIT DROP AS "  # noqa: S608

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 import shapely
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -66,6 +68,36 @@ def refusal(name: str, *args: Any, **options: Any) -> str:
     with pytest.raises(CommandError) as raised:
         run_command(name, *args, **options)
     return str(raised.value)
+
+
+@contextmanager
+def inserts_into_premises_fail(message: str) -> Iterator[None]:
+    """A real database that refuses new premises (a trigger), as a full disk or a lost
+    connection would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_premises() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_premises BEFORE INSERT ON gis_premises "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_premises()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_premises BEFORE INSERT ON gis_premises "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("DROP TRIGGER refuse_premises ON gis_premises")
+                cursor.execute("DROP FUNCTION refuse_premises()")
+            else:
+                cursor.execute("DROP TRIGGER refuse_premises")
 
 
 def metres_apart(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -151,6 +183,18 @@ class ImportTests(LayerTestCase):
         self.assertEqual(ImportRun.objects.latest("started_at").warning, warning)
         write_layer(place_frame(31370).iloc[:2], path)
         self.assertEqual(run_command(*command)[1], "")
+
+    def test_a_database_failure_ends_the_run_failed_with_nothing_written(self) -> None:
+        path = write_layer(place_frame(31370), self.tmp / "places.gpkg")
+        with inserts_into_premises_fail("disk full"), self.assertRaises(DatabaseError):
+            self.import_premises(path)
+        run = ImportRun.objects.get()
+        self.assertEqual(run.status, ImportRun.Status.FAILED)
+        self.assertIn("disk full", run.message)
+        self.assertIsNotNone(run.finished_at)
+        self.assertFalse(Premises.objects.exists())
+        # The same layer goes in once the database takes it again.
+        self.assertEqual(self.import_premises(path), "created 3, updated 0, unchanged 0, skipped 0")
 
     def test_dry_run_counts_and_writes_nothing_but_the_log(self) -> None:
         path = write_layer(place_frame(31370), self.tmp / "places.gpkg")
