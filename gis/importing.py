@@ -632,9 +632,10 @@ def prepare_premises(layer: Layer, options: dict[str, Any]) -> Prepared:
         prepared.problem(index, reason, detail)
         usable[index] = False
     geometry = layer.geometry
-    polygons = usable & np.isin(shapely.get_type_id(geometry), list(POLYGON_TYPES))
+    types = shapely.get_type_id(geometry)
+    polygons = usable & np.isin(types, list(POLYGON_TYPES))
     # A point is its own marker; anything else gets a point on its surface.
-    single_points = usable & (shapely.get_type_id(geometry) == 0)
+    single_points = usable & (types == 0)
     markers = np.full(n, None, dtype=object)
     markers[single_points] = geometry[single_points]
     markers[usable & ~single_points] = shapely.point_on_surface(geometry[usable & ~single_points])

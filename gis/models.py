@@ -110,9 +110,6 @@ class PremisesQuerySet(models.QuerySet["Premises"]):
     def flagged(self) -> PremisesQuerySet:
         return self.filter(Q(flagged_manually=True) | Q(risk_score__gte=FLAG_THRESHOLD))
 
-    def in_bbox(self, west: float, south: float, east: float, north: float) -> PremisesQuerySet:
-        return self.filter(lon__gte=west, lon__lte=east, lat__gte=south, lat__lte=north)
-
 
 class Premises(models.Model):
     """One inspectable place: a shop, a house, a car wash, a plot of land."""
