@@ -2,10 +2,11 @@
 their outcomes, infractions and measures taken on the spot per partner and per sector,
 the joint reports and the decisions that followed.
 
-Counts include answers shareable among the action's partners as well as those usable by
-the city, never answers internal to a partner: a count of a partner's internal findings
-would itself tell what the partner keeps to itself. The whole day is read in a fixed
-number of queries, whatever its number of visits.
+Counts are of the answers usable by the city, the ones the joint reports are made of
+(:func:`decisions.facts.usable_by_city`): an infraction the report of a visit leaves out is
+not counted for the day either. Answers shareable only among the partners, or internal to
+one, were never the city's to count. The whole day is read in a fixed number of queries,
+whatever its number of visits.
 """
 
 from __future__ import annotations
@@ -17,16 +18,15 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from decisions.facts import is_infraction, is_measure
+from decisions.facts import is_infraction, is_measure, usable_by_city
 from decisions.models import Decision, JointReport
 from decisions.rendering import html_to_pdf
-from inspections.models import ActionDay, FindingAnswer, Sharing, Visit
+from inspections.models import ActionDay, FindingAnswer, Visit
 
 
 def answer_rows(action_day: ActionDay) -> list[FindingAnswer]:
     return list(
-        FindingAnswer.objects.filter(finding__visit__action_day=action_day)
-        .exclude(sharing=Sharing.INTERNAL)
+        usable_by_city(FindingAnswer.objects.filter(finding__visit__action_day=action_day))
         .select_related("finding__partner")
         .only(
             "question",

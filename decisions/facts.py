@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -83,6 +84,17 @@ def display(item: dict[str, Any], value: Any) -> dict[str, str]:
     return {language: str(value) for language in LANGUAGES}
 
 
+def usable_by_city(answers: QuerySet[FindingAnswer]) -> QuerySet[FindingAnswer]:
+    """The answers the joint report is made of; every count of infractions and measures
+    counts these, so the day's report and the figures never count what a report leaves
+    out."""
+    return answers.filter(sharing=Sharing.CITY)
+
+
+def is_usable_by_city(answer: FindingAnswer) -> bool:
+    return answer.sharing == Sharing.CITY
+
+
 def is_infraction(answer: FindingAnswer) -> bool:
     if answer.kind != "yes_no" or not (answer.legal_reference or answer.indicator_id):
         return False
@@ -118,7 +130,7 @@ def compile_content(visit: Visit) -> dict[str, Any]:
     photos: list[dict[str, Any]] = []
     for finding in findings:
         section = sections.setdefault(finding.partner_id, new_section(finding))
-        usable = [row for row in finding.answer_rows.all() if row.sharing == Sharing.CITY]
+        usable = [row for row in finding.answer_rows.all() if is_usable_by_city(row)]
         section["withheld"] += len(finding.answer_rows.all()) - len(usable)
         if usable:
             section["findings"].append(finding_entry(finding, usable))

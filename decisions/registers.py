@@ -5,7 +5,9 @@
   by enterprise number (typed in any of its usual forms).
 - The steering committee's figures, and an anonymised CSV for ARIEC/RIEC reporting:
   counts per month, sector, partner and measure; no names of people or operators, no
-  addresses, no identifiers. Counts never include answers internal to a partner. A
+  addresses, no identifiers. Counts are of the answers usable by the city, as the joint
+reports and the action-day report count them (never what a partner only shares with
+the other partners or keeps to itself). A
   count below ``SMALL_COUNT`` leaves as "<5": one closure of a car wash in a month of a
   small town names the car wash as surely as its address would.
 """
@@ -21,12 +23,12 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from decisions.facts import is_infraction, is_measure
+from decisions.facts import is_infraction, is_measure, usable_by_city
 from decisions.models import PERMIT_MEASURES, Decision, JointReport
 from decisions.models.records import DecisionQuerySet
 from gis.identifiers import normalise_enterprise_number
 from inspections.access import AFTERMATH_STATUSES
-from inspections.models import ActionDay, FindingAnswer, Sharing, Visit
+from inspections.models import ActionDay, FindingAnswer, Visit
 from partners.models import Municipality
 
 CSV_COLUMNS = ("month", "sector", "partner", "measure", "count")
@@ -83,8 +85,9 @@ def figures(municipalities: QuerySet[Municipality], year: int | None = None) -> 
 
 def usable_counts_rows(visits: QuerySet[Visit]) -> Iterable[FindingAnswer]:
     return (
-        FindingAnswer.objects.filter(finding__visit__in=visits, kind__in=("yes_no", "decimal"))
-        .exclude(sharing=Sharing.INTERNAL)
+        usable_by_city(
+            FindingAnswer.objects.filter(finding__visit__in=visits, kind__in=("yes_no", "decimal"))
+        )
         .select_related(
             "finding__partner", "finding__visit__action_day", "finding__visit__premises__sector"
         )

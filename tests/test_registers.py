@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import time, timedelta
 from typing import Any
 
@@ -148,6 +149,8 @@ class RegisterTests(CastTestCase):
         figures = registers.figures(Municipality.objects.filter(pk=self.city_a.pk))
         assert figures["action_days"] == 1 and figures["visits"] == 4
         assert dict(figures["infractions"])["Social Inspection"] == 3
+        # The police's irregular stay is not usable by the city: no report counts it.
+        assert dict(figures["infractions"]).get("Police", 0) == 0
         assert dict(figures["decisions"]) == {"closure": 1}
         self.client.force_login(self.analyst)
         assert self.client.get(reverse("decision-figures")).status_code == 200
@@ -164,16 +167,32 @@ class RegisterTests(CastTestCase):
         # The counts themselves are kept, for the city's own figures.
         counted = registers.anonymised_rows(Municipality.objects.filter(pk=self.city_a.pk))
         assert (month, "car_wash", "social", "infraction", 3) in counted
+        assert not [row for row in counted if row[2] == "police-a" and row[3] == "infraction"]
         premises = self.built.visit.premises
         for secret in (premises.address, "Wash & Go", "0123", "Halle", "Carwash", "Social"):
             assert secret not in text
         self.client.force_login(self.clerk)
         assert self.client.get(reverse("decision-figures-csv")).status_code == 403
 
+    def test_action_day_report_counts_what_the_joint_report_counts(self) -> None:
+        """The police's irregular stay is shared among the partners, not usable by the
+        city: the joint report leaves it out, so the day's report does too."""
+        in_report = self.report.content["infractions"]
+        assert {item["partner"] for item in in_report} == {"Social Inspection"}
+        summary = day_report.summary(self.built.day)
+        visit_row = next(row for row in summary["visits"] if row["visit"] == self.built.visit)
+        assert visit_row["infractions"] == len(in_report) == 3
+        assert summary["totals"]["infractions"] == 3
+        assert dict(summary["partners"]).get("Police", {}).get("infractions", 0) == 0
+        self.client.force_login(self.coordinator)
+        page = self.client.get(reverse("action-day-report", args=[self.built.day.code]))
+        total = re.search(r"Infractions</th><td class=\"number\">(\d+)<", page.text)
+        assert total is not None and total.group(1) == "3"
+
     def test_action_day_report_page_and_pdf(self) -> None:
         summary = day_report.summary(self.built.day)
         assert summary["totals"]["visits"] == 4
-        assert summary["totals"]["infractions"] == 4  # 3 social + the police's irregular stay
+        assert summary["totals"]["infractions"] == 3  # the social inspection's, as in the report
         assert summary["totals"]["decisions"] == 1
         self.client.force_login(self.analyst)
         page = self.client.get(reverse("action-day-report", args=[self.built.day.code]))
