@@ -24,6 +24,7 @@ from shapely.geometry import mapping, shape
 
 from gis import risk
 from gis.models import Indicator, Premises, Sector, Signal, Zone
+from gis.search import premises_key
 from partners.models import Municipality, Partner
 
 DATA = Path(__file__).parent / "demo_data"
@@ -206,11 +207,14 @@ def make_premises(
     identified: bool,
 ) -> Premises:
     object_id, _, version = point.address_id.partition("/")[2].partition("/")
+    address = f"{point.street} {point.housenumber}, {point.postcode} Halle"
     return Premises(
         municipality=municipality,
         external_id=point.address_id,
         name=name,
-        address=f"{point.street} {point.housenumber}, {point.postcode} Halle",
+        address=address,
+        # bulk_create skips save(), which keeps the permit desk's search key.
+        search_key=premises_key(name, operator, address),
         sector=sector,
         lon=point.lon,
         lat=point.lat,

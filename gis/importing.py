@@ -55,6 +55,7 @@ from gis.layers import (
     transform_geometries,
 )
 from gis.models import ImportRun, Premises, Sector, Zone
+from gis.search import premises_key
 from gis.zones import prepare_zones
 from partners.access import visible_municipalities
 from partners.models import Municipality, person_of
@@ -82,6 +83,7 @@ PREMISES_FIELDS = (
     "bag_id",
     "enterprise_number",
     "operator_name",
+    "search_key",
 )
 # A BeSt address id carries its version: namespace/object id/version.
 VERSIONED_ID = re.compile(r"^(?P<id>[A-Za-z]+/\d+)/(?P<version>[^/]+)$")
@@ -682,9 +684,12 @@ def prepare_premises(layer: Layer, options: dict[str, Any]) -> Prepared:
 
     count = len(rows)
     prepared.ids = kept(ids)
+    names = kept(column(layer, mapping["name_field"]), 200)
+    street_addresses = kept(addresses(layer, mapping), 300)
+    operators = kept(column(layer, mapping["operator_field"]), 200)
     prepared.columns = [
-        kept(column(layer, mapping["name_field"]), 200),
-        kept(addresses(layer, mapping), 300),
+        names,
+        street_addresses,
         kept(sector_ids),
         lon[rows].tolist(),
         lat[rows].tolist(),
@@ -697,7 +702,9 @@ def prepare_premises(layer: Layer, options: dict[str, Any]) -> Prepared:
         kept(address_versions, 40),
         kept(identifiers[2]),
         kept(identifiers[1]),
-        kept(column(layer, mapping["operator_field"]), 200),
+        operators,
+        # As Premises.save() keeps it: the permit desk finds imported premises too.
+        list(map(premises_key, names, operators, street_addresses)),
     ]
     prepared.problems.sort()
     return prepared

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gis.search import premises_key
 from partners.models import Competency, Municipality, in_active_language
 
 # The risk score from which a premises counts as flagged: by construction more than
@@ -157,6 +158,9 @@ class Premises(models.Model):
     bag_id = models.CharField(_("BAG id"), max_length=16, blank=True)
     enterprise_number = models.CharField(_("operator enterprise number"), max_length=12, blank=True)
     operator_name = models.CharField(_("operator"), max_length=200, blank=True)
+    # The name, operator and address as the permit desk compares them (gis.search); kept
+    # by save() and by the import, so a lookup filters in the database.
+    search_key = models.CharField(max_length=800, blank=True, default="", editable=False)
     flagged_manually = models.BooleanField(
         _("flagged by the administrative-approach team"), default=False
     )
@@ -192,6 +196,13 @@ class Premises(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.address or self.external_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = premises_key(self.name, self.operator_name, self.address)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "operator_name", "address"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_flagged(self) -> bool:

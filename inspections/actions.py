@@ -4,7 +4,8 @@ second gets a clear conflict, nothing silently lost) and writes an audit row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import time
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from gis.models import Premises
 from inspections import routing
 from inspections.catalogue import SECTOR_RULES
-from inspections.conflicts import find_conflicts
+from inspections.conflicts import Conflict, find_conflicts
 from inspections.models import (
     TRAFFICKING_COMPETENCY,
     ActionDay,
@@ -439,9 +440,10 @@ def plan_routes(*, action_day: ActionDay, user: Any, version: int) -> int:
 
 @transaction.atomic
 def change_status(*, action_day: ActionDay, user: Any, version: int, status: str) -> None:
-    """Move the day through its life cycle. Release needs a complete plan without
-    conflicts: every visit in a team, nothing flagged."""
-    if status == ActionDay.Status.RELEASED:
+    """Move the day through its life cycle. Release and start need a complete plan
+    without conflicts: every visit in a team, nothing flagged (a conflict may appear
+    after release without anyone changing the plan, e.g. a sharing protocol lapsing)."""
+    if status in (ActionDay.Status.RELEASED, ActionDay.Status.IN_PROGRESS):
         problems = release_problems(action_day)
         if problems:
             raise ValidationError(problems)
@@ -457,3 +459,51 @@ def release_problems(action_day: ActionDay) -> list[str]:
         problems.append(_("The plan has no visits yet."))
     problems.extend(conflict.message for conflict in find_conflicts(action_day))
     return problems
+
+
+# Once the participants have the plan, it must stay one they can carry out.
+GUARDED_STATUSES = (ActionDay.Status.RELEASED, ActionDay.Status.IN_PROGRESS)
+
+
+@contextmanager
+def no_new_conflicts(action_day: ActionDay) -> Iterator[None]:
+    """Refuse, with the reason, a change to a released or running plan that adds a
+    conflict. Use inside the change's transaction: the refusal rolls it back. Conflicts
+    that were already there (a protocol that lapsed) do not block other changes."""
+    if action_day.status not in GUARDED_STATUSES:
+        yield
+        return
+    before = conflict_keys(find_conflicts(action_day))
+    yield
+    new = [c for c in find_conflicts(action_day) if conflict_keys([c]) - before]
+    if not new:
+        return
+    problems = " ".join(conflict.message for conflict in new)
+    if action_day.status == ActionDay.Status.RELEASED:
+        raise ValidationError(
+            _(
+                "Nothing was changed: the plan is released and this change would cause a "
+                "conflict. %(problems)s To rework the plan, take the day back to “Planned” "
+                "first."
+            )
+            % {"problems": problems}
+        )
+    raise ValidationError(
+        _(
+            "Nothing was changed: the day is in progress and this change would cause a "
+            "conflict. %(problems)s"
+        )
+        % {"problems": problems}
+    )
+
+
+def conflict_keys(conflicts: Iterable[Conflict]) -> set[tuple[str, str]]:
+    """What makes each conflict itself: per visit where it names visits (so that one
+    visit fewer without a team is not a new conflict), else its message."""
+    keys: set[tuple[str, str]] = set()
+    for conflict in conflicts:
+        if conflict.visit_codes:
+            keys.update((conflict.kind, code) for code in conflict.visit_codes)
+        else:
+            keys.add((conflict.kind, conflict.message))
+    return keys

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from gis.models import Indicator, Premises, Sector, Signal, Zone
+from gis.search import premises_key
 from partners.models import Municipality, Partner
 
 # Halle, around its market square.
@@ -40,6 +41,7 @@ def bulk_premises(municipality: Municipality, start: int, count: int) -> list[Pr
             external_id=f"{municipality.code}-{number}",
             name=f"Premises {number}",
             address=f"Bulkstraat {number}, 1500 Halle",
+            search_key=premises_key(f"Premises {number}", f"Bulkstraat {number}, 1500 Halle"),
             sector=sector if number % 3 == 0 else None,
             lon=HALLE_LON + (number % 100) * 0.0004,
             lat=HALLE_LAT + (number // 100) * 0.0003,

@@ -1,4 +1,5 @@
-"""In headless Chromium: the coordinator plans an action day from the map to release."""
+"""In headless Chromium: the coordinator plans an action day from the map to release,
+then starts and closes it from the same page."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def settled(page: Any) -> None:
     )
 
 
-def test_coordinator_plans_from_the_map_to_release(
+def test_coordinator_plans_from_the_map_to_release_then_closes_the_day(
     live_server: Any, page: Any, screenshot: Any
 ) -> None:
     cast = build_cast()
@@ -117,3 +118,12 @@ def test_coordinator_plans_from_the_map_to_release(
     assert not Visit.objects.filter(slot_start__isnull=True).exists()
     assert Visit.objects.filter(team__name="Team 1").count() == 3
     screenshot("planning-released")
+
+    page.get_by_role("button", name="Start the day").click()
+    expect(page.locator(".status-bar .badge")).to_have_text("In progress")
+    page.get_by_role("button", name="Close the day").click()
+    expect(page.locator(".status-bar .badge")).to_have_text("Closed")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    day.refresh_from_db()
+    assert day.status == ActionDay.Status.CLOSED
+    screenshot("planning-closed")

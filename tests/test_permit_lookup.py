@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
 
-from gis.models import Premises
+from gis.importing import import_file
+from gis.models import ImportRun, Premises
 from partners.models import AuditEntry
 from tests.base import CastTestCase
 from tests.gis_factories import make_premises, make_signal
@@ -111,7 +114,8 @@ class LookupTests(CastTestCase):
             body = self.lookup(text)
             self.assertNotIn(FLAGGED, body)
             self.assertNotIn("Garage Malmedy", body)
-            self.assertIn("No premises of your municipality matches", body)
+            self.assertIn(f"Nothing found for “{text}”", body)
+            self.assertNotIn(NO_FLAG, body)
 
     def test_unrecognised_input_gets_a_clear_message_and_is_not_audited(self) -> None:
         body = self.lookup("??")
@@ -159,3 +163,137 @@ class LookupTests(CastTestCase):
             reverse("gis-premises-popup", args=[self.flagged.code]),
         ):
             self.assertEqual(self.client.get(url).status_code, 403, url)
+
+
+class VariantTests(CastTestCase):
+    """A flagged shop is found however the clerk writes it: its trade name, lower case,
+    without accents, abbreviated, with extra spaces or a box number. Nothing found is
+    never "no flag"."""
+
+    shop: Premises
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.shop = make_premises(
+            cls.city_a,
+            1,
+            name="Café De Zwaan",
+            operator_name="De Zwaan CommV",
+            address="Kasteelbrakelsesteenweg 45 bus 2, 1502 Halle",
+            parcel_key="23027B0456/00C000",
+            enterprise_number="0123.456.749",
+            flagged_manually=True,
+        )
+        make_premises(
+            cls.city_a,
+            2,
+            name="Nachtwinkel Sint-Rochus",
+            address="Sint-Rochusstraat 8, 1500 Halle",
+            risk_score=3.5,
+        )
+        make_premises(cls.city_a, 3, name="", address="Sint-Rochusstraat 80, 1500 Halle")
+
+    def setUp(self) -> None:
+        self.client.force_login(self.clerk)
+        self.client.cookies["django_language"] = "en"
+
+    def lookup(self, text: str) -> str:
+        response = self.client.post(LOOKUP, {"q": text})
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def assert_flagged(self, text: str, address: str) -> None:
+        body = self.lookup(text)
+        self.assertIn(FLAGGED, body, text)
+        self.assertNotIn(NO_FLAG, body, text)
+        self.assertIn(address, body, text)
+
+    def test_trade_name_in_any_case_and_without_accents(self) -> None:
+        for text in ("Café De Zwaan", "cafe de zwaan", "CAFÉ  DE ZWAAN", "de zwaan"):
+            self.assert_flagged(text, "Kasteelbrakelsesteenweg 45 bus 2, 1502 Halle")
+
+    def test_operator_name(self) -> None:
+        self.assert_flagged("de zwaan commv", "Kasteelbrakelsesteenweg 45 bus 2")
+
+    def test_steenweg_abbreviated(self) -> None:
+        for text in (
+            "Kasteelbrakelsestwg 45",
+            "kasteelbrakelse stwg. 45",
+            "Kasteelbrakelse steenweg 45",
+            "KASTEELBRAKELSESTEENWEG   45 ,1502 HALLE",
+        ):
+            self.assert_flagged(text, "Kasteelbrakelsesteenweg 45 bus 2")
+
+    def test_straat_abbreviated(self) -> None:
+        self.assert_flagged("Sint-Rochusstr. 8", "Sint-Rochusstraat 8, 1500 Halle")
+        self.assert_flagged("sint rochusstr 8 halle", "Sint-Rochusstraat 8, 1500 Halle")
+
+    def test_box_number_in_its_written_forms(self) -> None:
+        for text in (
+            "Kasteelbrakelsesteenweg 45 bus 2",
+            "Kasteelbrakelsesteenweg 45 bte 2",
+            "Kasteelbrakelsesteenweg 45/2",
+            "Kasteelbrakelsesteenweg 45 b2",
+        ):
+            self.assert_flagged(text, "Kasteelbrakelsesteenweg 45 bus 2")
+
+    def test_a_box_of_the_building_finds_the_building(self) -> None:
+        self.assert_flagged("Sint-Rochusstraat 8 bus 3", "Sint-Rochusstraat 8, 1500 Halle")
+
+    def test_another_box_is_not_the_premises(self) -> None:
+        body = self.lookup("Kasteelbrakelsesteenweg 45 bus 7")
+        self.assertNotIn(FLAGGED, body)
+        self.assertIn("Nothing found for", body)
+
+    def test_house_number_is_whole(self) -> None:
+        body = self.lookup("Sint-Rochusstraat 80")
+        self.assertNotIn(FLAGGED, body)
+        self.assertIn(NO_FLAG, body)
+        self.assertIn("Sint-Rochusstraat 80, 1500 Halle", body)
+
+    def test_answer_shows_address_parcel_key_and_name_but_no_internal_id(self) -> None:
+        body = self.lookup("cafe de zwaan")
+        for shown in ("Café De Zwaan", "Kasteelbrakelsesteenweg 45 bus 2", "23027B0456/00C000"):
+            self.assertIn(shown, body)
+        self.assertNotIn(self.shop.external_id, body)
+        self.assertNotIn(str(self.shop.code), body)
+
+    def test_nothing_found_is_not_no_flag(self) -> None:
+        body = self.lookup("Kasteelbrakelsesteenweg 46")
+        self.assertIn("Nothing found for “Kasteelbrakelsesteenweg 46”", body)
+        self.assertIn("check the address or ask the team", body)
+        self.assertNotIn(NO_FLAG, body)
+        self.assertNotIn(FLAGGED, body)
+
+    def test_enterprise_number_still_found(self) -> None:
+        self.assert_flagged("BE 0123 456 749", "Kasteelbrakelsesteenweg 45 bus 2")
+
+    def test_a_premises_renamed_is_found_by_its_new_name(self) -> None:
+        self.shop.name = "Bar Lotus"
+        self.shop.save()
+        self.assert_flagged("bar lotus", "Kasteelbrakelsesteenweg 45 bus 2")
+
+
+class ImportedPremisesTests(CastTestCase):
+    def test_premises_of_an_imported_layer_are_found_by_a_variant(self) -> None:
+        layer = Path(self.enterContext(tempfile.TemporaryDirectory())) / "horeca.csv"
+        layer.write_text(
+            "id;naam;straat;huisnummer;postcode;gemeente;lon;lat\n"
+            "H1;Brasserie Éclair;Basiliekstraat;12;1500;Halle;4.2345;50.7336\n",
+            encoding="utf-8",
+        )
+        run = import_file(
+            layer,
+            kind=ImportRun.Kind.PREMISES,
+            municipality=self.city_a.code,
+            options={"mapping": {"id_field": "id", "name_field": "naam"}},
+        )
+        self.assertEqual(run.created, 1, run.message)
+        Premises.objects.update(flagged_manually=True)
+        self.client.force_login(self.clerk)
+        self.client.cookies["django_language"] = "en"
+        for text in ("basiliekstr. 12", "brasserie eclair"):
+            body = self.client.post(LOOKUP, {"q": text}).content.decode()
+            self.assertIn(FLAGGED, body, text)
+            self.assertIn("Basiliekstraat 12, 1500 Halle", body, text)

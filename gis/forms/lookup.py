@@ -7,26 +7,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gis.identifiers import normalise_capakey, normalise_enterprise_number
+from gis.search import search_text
 
 # Only digits and the separators of an enterprise number (``BE 0123.456.749``).
 NUMBER_LIKE = re.compile(r"^(BE)?[\d\s.\-/]+$", re.IGNORECASE)
 
 
-def normalise_address(value: str) -> str:
-    """Lower case, commas as spaces, single spaces: ``"Markt 1 ,1500  Halle"`` and
-    ``"markt 1, 1500 halle"`` read the same."""
-    return " ".join(value.replace(",", " ").casefold().split())
-
-
 @dataclass(frozen=True)
 class Query:
-    kind: str  # "parcel", "enterprise" or "address"
+    kind: str  # "parcel", "enterprise" or "address" (an address or a name)
     value: str
 
 
 class LookupForm(forms.Form):
     """What the permit desk typed: a parcel key (``/`` or ``-`` form), an enterprise
-    number (any written form) or an address (street and number at least)."""
+    number (any written form), an address or a name (a trade name, the operator)."""
 
     q = forms.CharField(
         label=_("Address, parcel key or enterprise number"),
@@ -51,8 +46,8 @@ class LookupForm(forms.Form):
                     ),
                     params={"value": text},
                 ) from None
-        address = normalise_address(text)
-        if len(address) < 3 or not any(character.isalpha() for character in address):
+        words = search_text(text)
+        if len(words) < 3 or not any(character.isalpha() for character in words):
             raise forms.ValidationError(
                 _(
                     "“%(value)s” is not recognised. Type an address (street and number), "
@@ -61,4 +56,4 @@ class LookupForm(forms.Form):
                 ),
                 params={"value": text},
             )
-        return Query("address", address)
+        return Query("address", " ".join(text.split()))

@@ -7,14 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from gis.access import require_lookup_role, visible_premises
 from gis.flags import flagged_ids
-from gis.forms.lookup import LookupForm, Query, normalise_address
-from gis.models import Premises
+from gis.forms.lookup import LookupForm, Query
+from gis.models import Premises, PremisesQuerySet
+from gis.search import Wanted, address_match, in_place, name_match
 from partners import audit
 from partners.access import visible_municipalities
 from partners.http import HtmxHttpRequest
@@ -23,27 +24,56 @@ from partners.models import AuditEntry, Municipality
 MAX_MATCHES = 20
 
 
-def address_matches(premises: QuerySet[Premises], address: str) -> list[Premises]:
-    """Premises whose address contains the typed words as a whole phrase: ``markt 1``
-    finds ``Markt 1, 1500 Halle`` but not ``Markt 12``."""
-    longest = max(address.split(), key=len)
-    phrase = f" {address} "
-    return [
+def words_match(premises: PremisesQuerySet, text: str) -> list[Premises]:
+    """Premises whose name, operator or address the typed words find (gis.search): the
+    database picks the candidates by the longest word, the words decide. A street and
+    number typed with a postcode or town keeps the premises in that place when there
+    are any."""
+    wanted = Wanted.parse(text)
+    candidates = premises.filter(
+        # Rows written without save() (a bulk load) have no key yet: compared anyway.
+        Q(search_key__contains=wanted.longest) | Q(search_key="")
+    )
+    found = [
         item
-        for item in premises.filter(address__icontains=longest)
-        if phrase in f" {normalise_address(item.address)} "
+        for item in candidates
+        if (wanted.street_number and address_match(wanted, item.address))
+        or name_match(wanted, item.name, item.operator_name, item.address)
     ]
+    in_place_too = [item for item in found if in_place(wanted, item.address)]
+    return in_place_too or found
 
 
 def find(user: Any, query: Query) -> list[Premises]:
     premises = visible_premises(user).only(
-        "code", "name", "address", "municipality", "risk_score", "flagged_manually"
+        "code",
+        "name",
+        "operator_name",
+        "address",
+        "parcel_key",
+        "enterprise_number",
+        "municipality",
+        "risk_score",
+        "flagged_manually",
     )
     if query.kind == "parcel":
         return list(premises.filter(parcel_key=query.value))
     if query.kind == "enterprise":
         return list(premises.filter(enterprise_number=query.value))
-    return address_matches(premises, query.value)
+    return words_match(premises, query.value)
+
+
+def answer(item: Premises, flagged: set[int]) -> dict[str, Any]:
+    """What the clerk reads to tell it is the right premises, and the flag; never an
+    internal id, never why."""
+    return {
+        "name": item.name,
+        "operator": item.operator_name,
+        "address": item.address,
+        "parcel_key": item.parcel_key,
+        "enterprise_number": item.enterprise_number,
+        "flagged": item.pk in flagged,
+    }
 
 
 def audit_lookup(
@@ -80,9 +110,7 @@ def lookup(request: HtmxHttpRequest) -> HttpResponse:
         # force); still without the reason.
         flagged = flagged_ids(matches)
         audit_lookup(request.user, request.POST["q"].strip(), query, matches, flagged)
-        context["results"] = [
-            {"label": item.label(), "flagged": item.pk in flagged} for item in matches[:MAX_MATCHES]
-        ]
+        context["results"] = [answer(item, flagged) for item in matches[:MAX_MATCHES]]
         context["more"] = len(matches) > MAX_MATCHES
         context["searched"] = True
     template = "gis/lookup.html#result" if request.htmx else "gis/lookup.html"

@@ -10,11 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
@@ -48,7 +50,7 @@ from inspections.models import (
     Visit,
     VisitTask,
 )
-from partners.http import HtmxHttpRequest
+from partners.http import HtmxHttpRequest, refuse
 from partners.models import Competency
 
 CANDIDATE_LIMIT = 2000
@@ -126,6 +128,9 @@ def action_day_plan(request: HtmxHttpRequest, code: str) -> HttpResponse:
     candidates_only = bool(request.htmx) and request.GET.get("fragment") == "candidates"
     action_day = get_action_day_for_user(request, code, plannable=True, audit=not candidates_only)
     filters = PremisesFilterForm(request.GET or {"min_risk": 1.5}, user=request.user)
+    if candidates_only and not filters.is_valid():
+        plan_url = reverse("action-day-plan", args=[action_day.code])
+        return refuse(request, form_errors(filters), redirect_to=plan_url)
     context = plan_context(request, action_day) | candidates_context(request, action_day, filters)
     context["filters"] = filters
     context["zones_json"] = [
@@ -179,37 +184,60 @@ def plan_change(
     code: str,
     form_class: type,
     change: Callable[[ActionDay, Any], str | None],
+    *,
+    status_change: bool = False,
 ) -> HttpResponse:
     """The one path of every change to a plan: access check, form, workflow, answer.
 
-    Invalid input or a stale version changes nothing and comes back as a message in the
-    re-rendered plan body (status 400 or 409)."""
+    Invalid input, a stale version, a workflow's refusal or, once the day is released,
+    a new conflict change nothing and answer as a refusal (partners.http.refuse). A day
+    in progress keeps its plan; only its status still moves, as the life cycle allows."""
     action_day = get_action_day_for_user(request, code, plannable=True)
     form = form_class(request.POST, action_day=action_day, **form_kwargs(form_class, request))
-    status, note = 200, None
-    if not action_day.is_editable:
-        status, note = 400, _("This action day can no longer be changed.")
-    elif not form.is_valid():
-        status, note = (
-            400,
-            " ".join(str(message) for errors in form.errors.values() for message in errors),
-        )
-    else:
-        try:
-            note = change(action_day, form)
-        except actions.StalePlan as error:
-            status, note = 409, str(error)
-        except ValidationError as error:
-            status, note = 400, " ".join(error.messages)
+    status, note = attempt(action_day, form, change, status_change=status_change)
+    if status != 200:
+        plan_url = reverse("action-day-plan", args=[action_day.code])
+        return refuse(request, note or "", status=status, redirect_to=plan_url)
     action_day.refresh_from_db()
     if not request.htmx:
-        level = messages.success if status == 200 else messages.error
         if note:
-            level(request, note)
+            (messages.warning if isinstance(note, Caveat) else messages.success)(request, note)
         return redirect("action-day-plan", code=action_day.code)
-    context = plan_context(request, action_day) | {"note": note, "note_ok": status == 200}
-    response = render(request, "inspections/plan.html#plan-body", context, status=status)
+    context = plan_context(request, action_day) | {
+        "note": note,
+        "note_ok": not isinstance(note, Caveat),
+    }
+    response = render(request, "inspections/plan.html#plan-body", context)
     return trigger_client_event(response, "plan-changed")
+
+
+class Caveat(str):
+    """A change's note that also reports something it left undone: shown as a warning."""
+
+
+def attempt(
+    action_day: ActionDay,
+    form: Any,
+    change: Callable[[ActionDay, Any], str | None],
+    *,
+    status_change: bool,
+) -> tuple[int, str | None]:
+    """Apply the change in one transaction; the answer's status and note."""
+    if not (status_change or action_day.is_editable):
+        return 400, _("This action day can no longer be changed.")
+    if not form.is_valid():
+        return 400, form_errors(form)
+    try:
+        with transaction.atomic(), actions.no_new_conflicts(action_day):
+            return 200, change(action_day, form)
+    except actions.StalePlan as error:
+        return 409, str(error)
+    except ValidationError as error:
+        return 400, " ".join(error.messages)
+
+
+def form_errors(form: Any) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
 def form_kwargs(form_class: type, request: HttpRequest) -> dict[str, Any]:
@@ -228,17 +256,68 @@ def plan_add_visits(request: HtmxHttpRequest, code: str) -> HttpResponse:
         if filters.is_valid():
             candidates = filters.filter(candidates)
         chosen = form.chosen(candidates)
-        if not chosen:
-            raise ValidationError(_("No premises in that selection."))
+        to_add, left_out = split_selection(action_day, form, chosen)
+        if not to_add:
+            raise ValidationError(" ".join(left_out) or _("No premises in that selection."))
         added = actions.add_visits(
             action_day=action_day,
             user=request.user,
             version=form.cleaned_data["version"],
-            premises=chosen,
+            premises=to_add,
         )
-        return _("%(count)d visit(s) added.") % {"count": len(added)}
+        note = _("%(count)d visit(s) added.") % {"count": len(added)}
+        if not left_out:
+            return note
+        return Caveat(f"{note} {_('Left out:')} {' '.join(left_out)}")
 
     return plan_change(request, code, AddVisitsForm, change)
+
+
+def split_selection(
+    action_day: ActionDay, form: AddVisitsForm, chosen: list[Premises]
+) -> tuple[list[Premises], list[str]]:
+    """The chosen premises that become visits, and why the others do not, naming them
+    (name and address, never an id) unless the user may not see them."""
+    planned = set(action_day.visits.values_list("premises", flat=True))
+    foreign = [item for item in chosen if item.municipality_id != action_day.municipality_id]
+    already = [item for item in chosen if item.pk in planned]
+    to_add = [item for item in chosen if item not in foreign and item.pk not in planned]
+    reasons = []
+    if foreign:
+        reasons.append(
+            _("%(premises)s: not in %(city)s (an action day visits premises of its own city).")
+            % {"premises": premises_names(foreign), "city": action_day.municipality}
+        )
+    if already:
+        reasons.append(
+            _("%(premises)s: already in the plan.") % {"premises": premises_names(already)}
+        )
+    unseen = (
+        0
+        if form.cleaned_data["polygon"]
+        else len(set(form.cleaned_data["premises"]) - {item.code for item in chosen})
+    )
+    if unseen:
+        reasons.append(
+            ngettext(
+                "%(count)d chosen premises is not among the premises you may see.",
+                "%(count)d chosen premises are not among the premises you may see.",
+                unseen,
+            )
+            % {"count": unseen}
+        )
+    return to_add, reasons
+
+
+def premises_names(premises: list[Premises], shown: int = 5) -> str:
+    names = [
+        ", ".join(part for part in (item.name, item.address) if part)
+        or _("premises without a name or address")
+        for item in premises[:shown]
+    ]
+    if len(premises) > shown:
+        names.append(_("%(count)d more") % {"count": len(premises) - shown})
+    return "; ".join(names)
 
 
 @login_required
@@ -344,7 +423,7 @@ def plan_status(request: HtmxHttpRequest, code: str) -> HttpResponse:
             "status": ActionDay.Status(data["status"]).label
         }
 
-    response = plan_change(request, code, StatusChangeForm, change)
+    response = plan_change(request, code, StatusChangeForm, change, status_change=True)
     if request.htmx and response.status_code == 200:
         # The whole page changes with the status (what may still be edited).
         response["HX-Refresh"] = "true"
@@ -407,9 +486,8 @@ def sector_rule_toggle(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         if not coordinated_municipalities(request.user).exists():
             raise PermissionDenied
-        return render(
-            request, "inspections/sector_rules.html#rule-error", {"form": form}, status=400
-        )
+        message = _("Nothing was changed: %(errors)s") % {"errors": form_errors(form)}
+        return refuse(request, message, redirect_to=reverse("sector-rules"))
     data = form.cleaned_data
     actions.set_sector_rule(
         municipality=data["municipality"],

@@ -1,0 +1,172 @@
+"""How the permit desk finds a premises by what a clerk types: a trade name, an operator
+or an address written any way people write one.
+
+Both sides go through :func:`search_text`, so ``Café`` finds ``cafe``, ``Basiliekstr.``
+finds ``Basiliekstraat``, ``Bergensestwg`` finds ``Bergensesteenweg``, ``12 bte 3``, ``12/3``
+and ``12 b3`` find ``12 bus 3``. A premises keeps its normalised name, operator and
+address in ``search_key`` (see :meth:`gis.models.Premises.save`) so the database can pick
+the candidates; :func:`matches` then decides on the words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Written forms of a word, by the word they stand for.
+ABBREVIATIONS = {
+    "str": "straat",
+    "stwg": "steenweg",
+    "stw": "steenweg",
+    "stwe": "steenweg",
+    "ln": "laan",
+    "bte": "bus",
+    "bt": "bus",
+    "boite": "bus",
+    "box": "bus",
+    "av": "avenue",
+    "bd": "boulevard",
+    "chee": "chaussee",
+}
+# Street words Flemish and Dutch names write joined to the name before them
+# (``Bergensesteenweg``), which people also type apart or abbreviated at the end.
+STREET_WORDS = ("straat", "steenweg", "laan")
+STREET_SET = frozenset(STREET_WORDS)
+JOINED_ABBREVIATIONS = ("stwg", "stw", "str")
+# ``12/3`` is house number 12, box 3; ``12b3`` too.
+BOX_SLASH = re.compile(r"^(\d+[a-z]?)/(\w+)$")
+BOX_JOINED = re.compile(r"^(\d+)b(\d+)$")
+BOX_WORD = re.compile(r"^(b|bus|bte|bt|box)(\d+)$")
+PUNCTUATION = re.compile(r"[^\w]+|_")
+EDGE_PUNCTUATION = ".,;:()'\"-"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: ``Café`` → ``cafe``."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
+def expand(word: str) -> str:
+    if word in ABBREVIATIONS:
+        return ABBREVIATIONS[word]
+    if word.endswith(JOINED_ABBREVIATIONS) and word[0].isalpha():
+        for ending in JOINED_ABBREVIATIONS:
+            if word.endswith(ending):
+                return word[: -len(ending)] + ABBREVIATIONS[ending]
+    return word
+
+
+@functools.lru_cache(maxsize=100_000)
+def word_parts(written: str) -> tuple[str, ...]:
+    """One word as typed (``Basiliekstr.``, ``12/3``, ``Halle-Lembeek``) as the words it
+    stands for. Cached: a layer repeats its street and town names thousands of times."""
+    folded = fold(written).strip(EDGE_PUNCTUATION)
+    if folded.isdigit():
+        return (folded,)
+    if folded.isalpha():
+        return (expand(folded),)
+    box = BOX_SLASH.match(folded) or BOX_JOINED.match(folded)
+    if box:
+        return (box[1], "bus", box[2])
+    box = BOX_WORD.match(folded)
+    if box:
+        return ("bus", box[2])
+    return tuple(expand(word) for word in PUNCTUATION.sub(" ", folded).split())
+
+
+def search_text(text: str) -> str:
+    """The words of ``text`` as the search compares them: folded, punctuation as spaces,
+    abbreviations written out, street words joined to the name, box numbers as
+    ``bus n`` (``bte 3``, ``/3``, ``b3``), a house number's letter joined to it
+    (``12 a`` → ``12a``)."""
+    words = [part for written in text.split() for part in word_parts(written)]
+    if not words or (STREET_SET.isdisjoint(words) and min(map(len, words)) > 1):
+        return " ".join(words)  # most addresses: nothing to join
+    joined: list[str] = []
+    for word in words:
+        if joined and joins(joined[-1], word):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return " ".join(joined)
+
+
+def joins(previous: str, word: str) -> bool:
+    """A street word joins its name (``bergense steenweg``), a letter its house number
+    (``12 a``)."""
+    if word in STREET_SET:
+        return not previous[0].isdigit()
+    return len(word) == 1 and word.isalpha() and previous.isdigit()
+
+
+def premises_key(*parts: str) -> str:
+    """What a premises is found by, stored in its ``search_key``."""
+    return " | ".join(search_text(part) for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A typed search split the way addresses are written: ``street number``, an
+    optional box, and the rest (postcode, town)."""
+
+    words: tuple[str, ...]
+    street_number: tuple[str, ...]
+    box: str
+    rest: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Wanted:
+        words = tuple(search_text(text).split())
+        number = next(
+            (i for i, word in enumerate(words) if i and word[0].isdigit()),
+            None,
+        )
+        if number is None:
+            return cls(words, (), "", ())
+        rest = words[number + 1 :]
+        box = ""
+        if len(rest) >= 2 and rest[0] == "bus":
+            box, rest = rest[1], rest[2:]
+        return cls(words, words[: number + 1], box, rest)
+
+    @property
+    def longest(self) -> str:
+        """The word the database filters candidates by."""
+        return max(self.street_number or self.words, key=len)
+
+
+def phrase_at(words: list[str], phrase: Iterable[str]) -> int:
+    """Where ``phrase`` starts in ``words`` as whole words, or -1."""
+    wanted = list(phrase)
+    for start in range(len(words) - len(wanted) + 1):
+        if words[start : start + len(wanted)] == wanted:
+            return start
+    return -1
+
+
+def address_match(wanted: Wanted, address: str) -> bool:
+    """Street and number as typed; a box typed must be the premises' box, unless the
+    premises is the whole building (no box of its own)."""
+    words = search_text(address).split()
+    start = phrase_at(words, wanted.street_number)
+    if start < 0:
+        return False
+    after = words[start + len(wanted.street_number) :]
+    own_box = after[1] if len(after) >= 2 and after[0] == "bus" else ""
+    return not wanted.box or not own_box or own_box == wanted.box
+
+
+def name_match(wanted: Wanted, *names: str) -> bool:
+    return any(phrase_at(search_text(name).split(), wanted.words) >= 0 for name in names if name)
+
+
+def in_place(wanted: Wanted, address: str) -> bool:
+    """The postcode and town typed (if any) are in the address."""
+    words = set(search_text(address).split())
+    return all(word in words for word in wanted.rest)
