@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gis.models import Premises
-from inspections import routing
+from inspections import briefing, routing
 from inspections.catalogue import SECTOR_RULES
 from inspections.conflicts import Conflict, find_conflicts
 from inspections.models import (
@@ -52,6 +53,7 @@ def bump_version(action_day: ActionDay, expected: int) -> None:
             )
         )
     action_day.version = expected + 1
+    briefing.regenerate_after_release(action_day)
 
 
 def ensure_sector_rules(municipality: Municipality) -> None:

@@ -12,6 +12,10 @@ Rules:
   ``MEDIA_ROOT/briefings/<action-day-code>/`` with ``status.json`` beside them, which the
   page polls. Generating again overwrites them (the task is idempotent) and removes packs
   of teams that no longer exist.
+- A pack states the plan version (``ActionDay.version``) it shows, and its entry in the
+  status keeps that version: a pack made for an older plan is listed as outdated. Once
+  the day is released, every change to the plan queues the packs again (see
+  :func:`regenerate_after_release`), so participants never get a plan that was dropped.
 """
 
 from __future__ import annotations
@@ -398,6 +402,7 @@ def pack_context(action_day: ActionDay, team: Team | None) -> dict[str, Any]:
         "overview_map": overview,
         "coordinator": contacts_for([action_day.coordinator])[0],
         "generated_at": timezone.localtime(),
+        "plan_version": action_day.version,
     }
 
 
@@ -459,6 +464,7 @@ def generate_packs(action_day_id: int) -> dict[str, Any]:
                 "name": team.name if team else COORDINATOR_KEY,
                 "bytes": len(content),
                 "sha256": hashlib.sha256(content).hexdigest(),
+                "version": action_day.version,
             }
             write_status(action_day, done=done, files={**previous, **files})
     except Exception as error:
@@ -470,6 +476,47 @@ def generate_packs(action_day_id: int) -> dict[str, Any]:
     return write_status(
         action_day, state="done", files=files, finished_at=timezone.now().isoformat()
     )
+
+
+# Packs follow the plan only once it is out: before release nobody but the coordinator
+# reads them, and they regenerate them when they want.
+FOLLOWING_STATUSES = (ActionDay.Status.RELEASED, ActionDay.Status.IN_PROGRESS)
+
+
+def regenerate_after_release(action_day: ActionDay) -> None:
+    """Called with every change to the plan: when the change commits and the day is then
+    released or under way (release itself included), make the packs again in the worker.
+    The status is read after the commit, so a change refused or rolled back queues
+    nothing, and a step back to planned leaves the packs marked outdated instead."""
+    transaction.on_commit(lambda: queue_if_following(action_day.pk))
+
+
+def queue_if_following(action_day_id: int) -> None:
+    action_day = ActionDay.objects.filter(pk=action_day_id, status__in=FOLLOWING_STATUSES).first()
+    if action_day is None:
+        return
+    write_status(
+        action_day,
+        state="queued",
+        done=0,
+        total=action_day.teams.count() + 1,
+        version=action_day.version,
+        error="",
+        requested_by="",
+        requested_at=timezone.now().isoformat(),
+    )
+    async_task(
+        "inspections.briefing.generate_packs",
+        action_day.pk,
+        task_name=f"briefing-{action_day.code}-v{action_day.version}",
+        group="briefing",
+    )
+
+
+def pack_version(action_day: ActionDay, key: str) -> int | None:
+    """The plan version a stored pack shows (None for packs made before packs said so)."""
+    version = read_status(action_day).get("files", {}).get(key, {}).get("version")
+    return version if isinstance(version, int) else None
 
 
 def stored_pack(action_day: ActionDay, key: str) -> Path | None:

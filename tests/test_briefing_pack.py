@@ -16,9 +16,9 @@ from django.urls import reverse
 from django_q.conf import Conf
 from pypdf import PdfReader
 
-from inspections import briefing
-from inspections.models import ActionDay
-from partners.models import AuditEntry
+from inspections import actions, briefing
+from inspections.models import ActionDay, VisitTask
+from partners.models import AuditEntry, Competency
 from tests.base import CastTestCase
 from tests.cast import build_cast
 from tests.day_fixtures import build_day
@@ -352,3 +352,113 @@ def test_pack_page_looks_right(page: Any, screenshot: Any) -> None:
     page.emulate_media(media="print")
     assert page.get_by_text("Car Wash Donut").is_visible()
     screenshot("briefing-pack-team")
+
+
+class PlanVersionTests(BriefingCase):
+    """A pack states the plan version it shows; once the day is released, every change
+    to the plan makes the packs again, and a pack made for an older plan says so."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.cookies["django_language"] = "en"
+        self.undeclared = Competency.objects.get(code="undeclared-work")
+
+    def drop_undeclared_work_of_team_1(self) -> None:
+        for name in ("Car Wash Donut", "Massage Wilby"):
+            self.action_day.refresh_from_db()
+            actions.adjust_visit(
+                visit=self.day.visits[name],
+                user=self.coordinator,
+                version=self.action_day.version,
+                competency=self.undeclared,
+                partner=None,
+                entry_partner=None,
+            )
+
+    def change_status(self, status: str) -> None:
+        self.action_day.refresh_from_db()
+        actions.change_status(
+            action_day=self.action_day,
+            user=self.coordinator,
+            version=self.action_day.version,
+            status=status,
+        )
+
+    def download(self, user: Any, key: str) -> str:
+        self.client.force_login(user)
+        response = self.client.get(self.pack_url(key))
+        assert response.status_code == 200, key
+        return pdf_text(response.getvalue())[1]
+
+    def briefing_page(self, user: Any) -> str:
+        self.client.force_login(user)
+        page = self.client.get(reverse("action-day-briefing", args=[self.action_day.code]))
+        return page.content.decode()
+
+    def test_a_pack_made_in_draft_is_made_again_on_release(self) -> None:
+        ActionDay.objects.filter(pk=self.action_day.pk).update(status=ActionDay.Status.DRAFT)
+        # Teams 2 and 3 have nobody for the police checks: the release gate would refuse.
+        VisitTask.objects.filter(
+            visit__team=self.team_2, competency__code="police-public-order"
+        ).delete()
+        VisitTask.objects.filter(visit__team=self.day.teams["Team 3"]).delete()
+        self.generate()
+        assert "Zwartwerk" in self.download(self.coordinator, "team-1")
+        self.drop_undeclared_work_of_team_1()
+        self.change_status(ActionDay.Status.PLANNED)
+        with mock.patch.object(Conf, "SYNC", True), self.captureOnCommitCallbacks(execute=True):
+            self.change_status(ActionDay.Status.RELEASED)
+        self.action_day.refresh_from_db()
+        text = self.download(self.police_inspector, "team-1")
+        assert "Car Wash Donut" in text and "Zwartwerk" not in text
+        assert "Openbare orde" in text
+        assert stated_version(self.action_day.version, "nl") in text
+        assert "made for plan version" not in self.briefing_page(self.police_inspector)
+
+    def test_a_change_after_release_marks_the_packs_outdated_and_makes_them_again(
+        self,
+    ) -> None:
+        self.generate()
+        assert stated_version(1, "nl") in self.download(self.police_inspector, "team-1")
+        with (
+            mock.patch("inspections.briefing.async_task") as queue,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.drop_undeclared_work_of_team_1()
+        assert queue.call_args.args == ("inspections.briefing.generate_packs", self.action_day.pk)
+        # Until the worker has run, the old pack is still served, marked as outdated.
+        page = self.briefing_page(self.police_inspector)
+        assert "made for plan version 1; the plan is now at version 3" in page
+        assert self.pack_url("team-1") in page and 'hx-trigger="every 2s"' in page
+        assert "Zwartwerk" in self.download(self.police_inspector, "team-1")
+
+        self.generate()
+        page = self.briefing_page(self.police_inspector)
+        assert "made for plan version" not in page and "plan version 3" in page
+        text = self.download(self.police_inspector, "team-1")
+        assert "Zwartwerk" not in text and stated_version(3, "nl") in text
+
+    def test_the_download_name_carries_the_plan_version(self) -> None:
+        self.generate()
+        self.client.force_login(self.police_inspector)
+        response = self.client.get(self.pack_url("team-1"))
+        assert "-team-1-v1.pdf" in response["Content-Disposition"]
+
+    def test_changes_before_release_queue_nothing(self) -> None:
+        ActionDay.objects.filter(pk=self.action_day.pk).update(status=ActionDay.Status.PLANNED)
+        with (
+            mock.patch("inspections.briefing.async_task") as queue,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.drop_undeclared_work_of_team_1()
+            self.change_status(ActionDay.Status.DRAFT)
+        queue.assert_not_called()
+        assert briefing.read_status(self.action_day)["state"] == "none"
+
+
+def stated_version(version: int, language: str) -> str:
+    """How a pack in ``language`` states the plan version it shows."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext("Plan version %(version)s") % {"version": version}

@@ -38,8 +38,22 @@ def packs_for(user: Any, action_day: ActionDay) -> list[dict[str, Any]]:
     else:
         mine = set(teams_of(user, action_day).values_list("pk", flat=True))
         wanted = [(key, team.name) for key, team in keys.items() if team.pk in mine]
-    stored = briefing.read_status(action_day).get("files", {})
-    return [{"key": key, "name": name, "ready": key in stored} for key, name in wanted]
+    status = briefing.read_status(action_day)
+    stored = status.get("files", {})
+    packs = []
+    for key, name in wanted:
+        # Packs stored before each file kept its own version share the run's.
+        version = stored.get(key, {}).get("version", status.get("version"))
+        packs.append(
+            {
+                "key": key,
+                "name": name,
+                "ready": key in stored,
+                "version": version,
+                "outdated": key in stored and version != action_day.version,
+            }
+        )
+    return packs
 
 
 def briefing_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
@@ -87,15 +101,17 @@ def briefing_generate(request: HtmxHttpRequest, code: str) -> HttpResponse:
 @login_required
 def briefing_download(request: HttpRequest, code: str, key: str) -> FileResponse:
     action_day = get_participating_day(request, code)
-    allowed = {pack["key"] for pack in packs_for(request.user, action_day)}
-    path = briefing.stored_pack(action_day, key) if key in allowed else None
-    if path is None:
+    pack = next((pack for pack in packs_for(request.user, action_day) if pack["key"] == key), None)
+    path = briefing.stored_pack(action_day, key) if pack else None
+    if pack is None or path is None:
         raise Http404("No such briefing pack")
     audit.record(request.user, AuditEntry.Action.EXPORT, action_day, briefing=key)
+    # The name says which plan the pack shows, so a saved copy can be compared.
+    version = f"-v{pack['version']}" if pack["version"] else ""
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=f"briefing-{action_day.date:%Y%m%d}-{key}.pdf",
+        filename=f"briefing-{action_day.date:%Y%m%d}-{key}{version}.pdf",
         content_type="application/pdf",
     )
     response["Cache-Control"] = "private, no-store"
