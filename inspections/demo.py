@@ -7,6 +7,7 @@ Idempotent: an action day is only built when no day of that title exists yet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from gis.demo import SCENARIO
 from gis.models import Premises
-from inspections import actions
+from inspections import actions, sync
 from inspections.models import TRAFFICKING_COMPETENCY, ActionDay, Visit, VisitTask
 from partners.models import Municipality, Partner, SharingProtocol
 
@@ -147,8 +148,23 @@ def build_todays_day(municipality: Municipality, coordinator: Any) -> None:
     load_field_demo(action_day)
 
 
+# Called with last month's day while it is still in progress, its visits ended: the
+# findings of that day are recorded there, through the field's own sync code (the
+# decisions app adds the ones its joint report and closure rest on).
+CLOSED_DAY_FIELD_WORK: list[Callable[[ActionDay], None]] = []
+
+
+def on_closed_day_field_work(hook: Callable[[ActionDay], None]) -> Callable[[ActionDay], None]:
+    """Register ``hook(action_day)`` to record field work on last month's day."""
+    if hook not in CLOSED_DAY_FIELD_WORK:
+        CLOSED_DAY_FIELD_WORK.append(hook)
+    return hook
+
+
 def build_closed_day(municipality: Municipality, coordinator: Any) -> None:
-    """Last month's day: other premises on the arterial roads, all visited."""
+    """Last month's day: other premises on the arterial roads, all visited. The team
+    lead records each visit's start and end with that day's times through the sync
+    API's own function, which also marks the premises inspected."""
     held_on = timezone.localdate() - timedelta(days=30)
     action_day = new_day(municipality, coordinator, title=LAST_MONTH_TITLE, day=held_on)
     excluded = [premises.pk for premises in scenario_premises(municipality)]
@@ -172,15 +188,15 @@ def build_closed_day(municipality: Municipality, coordinator: Any) -> None:
         actions.change_status(
             action_day=action_day, user=coordinator, version=action_day.version, status=status
         )
+    lead = get_user_model().objects.get(username="police")
     outcomes = [Visit.Status.DONE] * 5 + [Visit.Status.NO_ACCESS]
     for visit, outcome in zip(action_day.visits.order_by("route_order"), outcomes, strict=False):
         started = timezone.make_aware(datetime.combine(held_on, visit.slot_start or time(9, 30)))
-        visit.finish(outcome, when=started + timedelta(minutes=35))
-        visit.started_at = started
-        visit.save()
-    Premises.objects.filter(visits__action_day=action_day, visits__status=Visit.Status.DONE).update(
-        last_inspected_on=held_on
-    )
+        for action, at in (("start", started), (outcome, started + timedelta(minutes=35))):
+            sync.record_visit_outcome(user=lead, visit_code=visit.code, action=action, at=at)
+    for hook in CLOSED_DAY_FIELD_WORK:
+        hook(action_day)
+    action_day.refresh_from_db()
     actions.change_status(
         action_day=action_day,
         user=coordinator,

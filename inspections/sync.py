@@ -17,18 +17,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from gis import risk
-from gis.models import Indicator, Signal
+from gis.models import Indicator, Premises, Signal
+from inspections import actions
 from inspections.checklists.definition import clean_answers, label_in, photos_in
 from inspections.field_access import field_visits, write_refusal
 from inspections.models import (
+    ActionDay,
     ChecklistVersion,
     Evidence,
     Finding,
@@ -308,13 +312,20 @@ def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
 
 
 VISIT_ACTIONS = ("start", "done", "no_access", "closed")
+# A device clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: datetime) -> Visit:
-    """Start a visit or record how it ended. Repeating the same outcome changes nothing,
-    so a device may send it again after a lost answer."""
-    visit = field_visits(user).select_related("action_day", "premises").filter(code=visit_code)
-    found = visit.first()
+    """Start a visit or record how it ended, at the time ``at`` the device recorded.
+
+    Rules: ``at`` lies on the action day's date and not in the future (a device that
+    syncs in the evening keeps the times of the day); a visit never ends before it
+    started; the first visit started on the date of a released day starts the day (as
+    the coordinator's "start" would: a released day has passed the release gate).
+    A visit done marks its premises inspected on that date. Repeating the same
+    outcome changes nothing, so a device may send it again after a lost answer."""
+    found = field_visits(user).filter(code=visit_code).first()
     if found is None:
         raise Problem(403, "Not allowed", "This visit is not one of your team's.")
     if at.tzinfo is None:
@@ -322,21 +333,76 @@ def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: d
     with transaction.atomic():
         found = (
             Visit.objects.select_for_update(of=("self",))
-            .select_related("action_day")
+            .select_related("action_day", "premises")
             .get(pk=found.pk)
         )
-        ended = found.status in (Visit.Status.DONE, Visit.Status.NO_ACCESS, Visit.Status.CLOSED)
-        started = found.status == Visit.Status.UNDERWAY
-        if action == "start" and (started or ended):
+        if _repeated(found, action):
             return found
-        if found.status != action:
-            try:
-                if action == "start":
-                    found.begin(at)
-                else:
-                    found.finish(action, at)
-            except InvalidTransition as error:
-                raise Problem(409, "Visit already ended", str(error)) from error
-            found.save(update_fields=["status", "started_at", "finished_at"])
-            audit.record(user, AuditEntry.Action.CHANGE, found, outcome=action)
+        check_visit_time(found, at)
+        start_day_with_first_visit(found.action_day, user)
+        try:
+            if action == "start":
+                found.begin(at)
+            else:
+                found.finish(action, at)
+        except InvalidTransition as error:
+            raise Problem(409, "Visit already ended", str(error)) from error
+        if found.finished_at and found.started_at and found.finished_at < found.started_at:
+            raise Problem(400, _("Before the start"), _("A visit cannot end before it started."))
+        found.save(update_fields=["status", "started_at", "finished_at"])
+        if action == Visit.Status.DONE:
+            mark_inspected(found.premises, found.action_day.date)
+        audit.record(user, AuditEntry.Action.CHANGE, found, outcome=action)
     return found
+
+
+def _repeated(visit: Visit, action: str) -> bool:
+    ended = visit.status in (Visit.Status.DONE, Visit.Status.NO_ACCESS, Visit.Status.CLOSED)
+    if action == "start":
+        return ended or visit.status == Visit.Status.UNDERWAY
+    return visit.status == action
+
+
+def check_visit_time(visit: Visit, at: datetime) -> None:
+    """Refuse a time off the action day's date, or ahead of now (Problem 400)."""
+    day, other = visit.action_day.date, timezone.localdate(at)
+    if other != day:
+        raise Problem(
+            400,
+            _("Not on the action day"),
+            _(
+                "Visits of this action day are started and ended on %(day)s; "
+                "this time is of %(other)s."
+            )
+            % {"day": formats.date_format(day), "other": formats.date_format(other)},
+        )
+    if at > timezone.now() + CLOCK_SKEW:
+        raise Problem(
+            400,
+            _("A time in the future"),
+            _("This time lies in the future: check the clock of this device."),
+        )
+
+
+def start_day_with_first_visit(action_day: ActionDay, user: Any) -> None:
+    """A released day is started by its first visit, through the same step as the
+    coordinator's; a day in progress stays as it is."""
+    action_day = ActionDay.objects.select_for_update().get(pk=action_day.pk)
+    if action_day.status != ActionDay.Status.RELEASED:
+        return
+    try:
+        actions.change_status(
+            action_day=action_day,
+            user=user,
+            version=action_day.version,
+            status=ActionDay.Status.IN_PROGRESS,
+        )
+    except (ValidationError, actions.StalePlan, InvalidTransition) as error:
+        detail = " ".join(getattr(error, "messages", None) or [str(error)])
+        raise Problem(409, _("The action day cannot start"), detail) from error
+
+
+def mark_inspected(premises: Premises, on: date) -> None:
+    Premises.objects.filter(pk=premises.pk).filter(
+        Q(last_inspected_on__isnull=True) | Q(last_inspected_on__lt=on)
+    ).update(last_inspected_on=on)

@@ -1,5 +1,6 @@
 """A released action day for the field tests: team 1 (the police and the social
-inspector) visits car washes, team 2 (nobody of the cast) visits a night shop."""
+inspector) visits car washes, team 2 (a police officer outside the cast) visits a night
+shop. The plan has no conflicts, so the day can start."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 from dataclasses import dataclass
 from datetime import time
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from PIL import Image
 
@@ -19,8 +21,8 @@ from inspections.models import (
     Visit,
     VisitTask,
 )
-from partners.models import Competency
-from tests.cast import Cast
+from partners.models import Competency, Role
+from tests.cast import Cast, make_user
 
 
 @dataclass
@@ -63,8 +65,9 @@ def build_field_day(
     day.partners.set([cast.police, cast.social])
     team_1 = Team.objects.create(action_day=day, name="Team 1", lead=cast.police_inspector)
     team_1.members.set([cast.police_inspector, cast.social_inspector])
-    team_2 = Team.objects.create(action_day=day, name="Team 2")
     competencies = {c.code: c for c in Competency.objects.all()}
+    cast.police.competencies.add(competencies["identity-residence"])
+    team_2 = Team.objects.create(action_day=day, name="Team 2", lead=night_shift(cast))
     made = []
     for number in range(1, visits + 1):
         visit = Visit.objects.create(
@@ -92,6 +95,12 @@ def build_field_day(
         visit=other, competency=competencies["identity-residence"], partner=cast.police
     )
     return FieldDay(day=day, team_1=team_1, team_2=team_2, visits=made, other_visit=other)
+
+
+def night_shift(cast: Cast) -> User:
+    """A police officer of team 2: nobody of the cast sees that team's visit."""
+    user = User.objects.filter(username="police-night").first()
+    return user or make_user("police-night", cast.police, [Role.INSPECTOR], cast.city_a)
 
 
 def version_of(slug: str) -> ChecklistVersion:
