@@ -1,6 +1,54 @@
-from django.contrib import admin
+from typing import Any
 
-from partners.models import AuditEntry, Competency, Municipality, Partner, Person, SharingProtocol
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import (
+    AuditEntry,
+    Competency,
+    Municipality,
+    Partner,
+    Person,
+    Role,
+    SharingProtocol,
+)
+
+# Ticked boxes instead of the two-list selector: a handful of cities, partners and
+# themes read better as a list, and the boxes work with a keyboard and without scripts.
+CHECKBOXES: dict[type[models.Field], dict[str, Any]] = {
+    models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}
+}
+
+
+class PersonForm(forms.ModelForm):
+    """Roles as boxes to tick: the field stores a list of role codes, which an
+    administrator should never have to type as JSON."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Person
+        fields = ["partner", "roles", "municipalities", "phone"]
+        widgets = {"municipalities": forms.CheckboxSelectMultiple}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        partner, cities = cleaned.get("partner"), cleaned.get("municipalities")
+        if partner is not None and cities is not None:
+            outside = [city for city in cities if not partner.municipalities.filter(pk=city.pk)]
+            if outside:
+                self.add_error(
+                    "municipalities",
+                    _("%(partner)s does not work for %(cities)s.")
+                    % {"partner": partner, "cities": ", ".join(map(str, outside))},
+                )
+        return cleaned
 
 
 @admin.register(Municipality)
@@ -19,20 +67,63 @@ class CompetencyAdmin(admin.ModelAdmin):
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["short_name", "name", "level", "country", "makes_official_findings"]
     list_filter = ["level", "country"]
-    filter_horizontal = ["competencies", "municipalities"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    formfield_overrides = CHECKBOXES
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonForm
     list_display = ["user", "partner", "roles"]
     list_filter = ["partner"]
-    filter_horizontal = ["municipalities"]
+    fields = ["user", "partner", "roles", "municipalities", "phone"]
+
+
+class PersonInline(admin.StackedInline):
+    """The account's place in the work, filled in on the same page as the account."""
+
+    model = Person
+    form = PersonForm
+    can_delete = False
+    min_num = 0
+    max_num = 1
+    extra = 1
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonUserAdmin(UserAdmin):
+    """Django's user admin with the person inline, and the name asked when the account
+    is made: the name is what colleagues see in teams, reports and sign-offs."""
+
+    inlines = [PersonInline]
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    list_display = ["username", "first_name", "last_name", "email", "is_staff"]
 
 
 @admin.register(SharingProtocol)
 class SharingProtocolAdmin(admin.ModelAdmin):
     list_display = ["title", "municipality", "valid_from", "valid_to"]
-    filter_horizontal = ["parties", "themes"]
+    formfield_overrides = CHECKBOXES
 
 
 @admin.register(AuditEntry)

@@ -1,0 +1,94 @@
+"""The whole case path in a Dutch-speaking city, Halle (NIS 23027), walked in headless
+Chromium from an installation that holds only its first administrator: the admin sets
+up the city, the coordinator imports the address register, records signals, plans and
+releases the day, two social inspectors and a police inspector fill their checklists
+on tablets (one offline), the coordinator closes the day, both partners sign the joint
+report, the mayor's office closes the shop under art. 134quinquies NGW and serves the
+decision, and the permit desk then reads "flagged" for its address and operator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import e2e_steps as steps
+from tests.e2e_steps import Account, Business, City, PartnerSpec, Walk
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HALLE = City(
+    name="Halle",
+    nis_code="23027",
+    language="nl",
+    street_field="street_nl",
+    town_field="municipality_nl",
+    partners=(
+        PartnerSpec("Stad Halle", "Stad Halle", "local", False, ()),
+        PartnerSpec(
+            "Politie",
+            "Politiezone Zennevallei",
+            "local",
+            True,
+            ("identity-residence", "police-public-order", "trafficking-indicators"),
+        ),
+        PartnerSpec(
+            "SIOD",
+            "Sociale Inlichtingen- en Opsporingsdienst",
+            "federal",
+            True,
+            ("undeclared-work", "social-security", "wellbeing-at-work"),
+        ),
+    ),
+    people={
+        "admin": Account("beheerder", "Bart", "Beheer", "Stad Halle", ("admin",)),
+        "coordinator": Account("an.coord", "An", "Claes", "Stad Halle", ("coordinator",)),
+        "police": Account("piet.politie", "Piet", "Peeters", "Politie", ("inspector", "team_lead")),
+        "police2": Account("pol.tweede", "Paula", "Pauwels", "Politie", ("inspector", "team_lead")),
+        "social": Account("sara.siod", "Sara", "Smets", "SIOD", ("inspector",)),
+        "social2": Account("sven.siod", "Sven", "Segers", "SIOD", ("inspector",)),
+        "mayor": Account("marc.burg", "Marc", "Mertens", "Stad Halle", ("mayors_office",)),
+        "clerk": Account("lies.loket", "Lies", "Lambrechts", "Stad Halle", ("permit_desk",)),
+    },
+    businesses=(
+        Business("Kapsalon Sterre", steps.enterprise_number(4567890)),
+        Business("Barbier Zenne", steps.enterprise_number(4567891)),
+        Business("Kapsalon Zuid", steps.enterprise_number(4567892)),
+    ),
+    protocol_title="Samenwerkingsprotocol bestuurlijke aanpak Halle",
+    day_title="Actiedag kapsalons",
+    signal_text="Melding van buurtbewoners: personeel slaapt in de zaak.",
+    hearing_place="Stadhuis Halle",
+    prosecutor_reference="HA.55.L1.1234/26",
+)
+
+
+def test_halle_walks_from_an_empty_installation_to_a_served_closure(
+    live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    if not steps.ADDRESSES.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    steps.install()
+    steps.create_first_administrator(HALLE.people["admin"])
+    walk = Walk(HALLE, live_server.url, browser, tmp_path, "e2e-nl")
+    reads = {
+        "home": lambda page: expect(page.get_by_role("heading", name="Welkom, An")).to_be_visible(),
+        "released": lambda page: expect(page.locator(".status-bar .badge")).to_have_text("Bezig"),
+        "decision": lambda page: expect(page.locator("h1")).to_contain_text("Besluit"),
+    }
+    try:
+        with steps.tasks_run_at_once():
+            report, decision = steps.walk_the_path(walk, reads=reads)
+    finally:
+        walk.close()
+    # The joint report and the decision, downloaded from the pages and read back.
+    assert "Kapsalon Sterre" in report
+    assert "Gezamenlijk verslag" in report
+    assert "Sociaal Strafwetboek art. 181" in report
+    assert "134quinquies" in decision
+    assert "Nieuwe Gemeentewet" in decision
+    assert "Raad van State" in decision
+    assert "Marc Mertens" in decision
+    assert not walk.blocked, walk.report()
