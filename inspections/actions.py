@@ -334,11 +334,17 @@ def save_team(
     people = list({*members, *([lead] if lead else [])})
     check_team_people(action_day, people)
     bump_version(action_day, version)
+    namesakes = action_day.teams.filter(name=name)
+    if team is not None:
+        namesakes = namesakes.exclude(pk=team.pk)
+    if namesakes.exists():
+        raise ValidationError(_("There is already a team called %(name)s.") % {"name": name})
+    renamed: dict[str, Any] = {}
     if team is None:
-        if action_day.teams.filter(name=name).exists():
-            raise ValidationError(_("There is already a team called %(name)s.") % {"name": name})
         team = Team.objects.create(action_day=action_day, name=name, lead=lead)
     else:
+        if team.name != name:
+            renamed = {"renamed_from": team.name}
         team.name, team.lead = name, lead
         team.save()
     team.members.set(people)
@@ -347,9 +353,30 @@ def save_team(
         AuditEntry.Action.CHANGE,
         action_day,
         team=name,
+        lead=lead.get_username() if lead else None,
         members=sorted(person.get_username() for person in people),
+        **renamed,
     )
     return team
+
+
+@transaction.atomic
+def delete_team(*, team: Team, user: Any, version: int) -> None:
+    """Remove a team that has no visits; one with visits is refused with the reason (its
+    visits would silently lose their team)."""
+    visits = team.visits.count()
+    if visits:
+        raise ValidationError(
+            ngettext(
+                "%(team)s still has %(count)d visit: give it to another team first.",
+                "%(team)s still has %(count)d visits: give them to another team first.",
+                visits,
+            )
+            % {"team": team.name, "count": visits}
+        )
+    bump_version(team.action_day, version)
+    audit.record(user, AuditEntry.Action.CHANGE, team.action_day, deleted_team=team.name)
+    team.delete()
 
 
 @transaction.atomic

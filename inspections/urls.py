@@ -34,6 +34,7 @@ urlpatterns += [
     path("<uuid:code>/plan/visits/remove/", planning.plan_remove_visit, name="plan-remove-visit"),
     path("<uuid:code>/plan/partners/", planning.plan_partners, name="plan-partners"),
     path("<uuid:code>/plan/teams/", planning.plan_team, name="plan-team"),
+    path("<uuid:code>/plan/teams/delete/", planning.plan_team_delete, name="plan-team-delete"),
     path("<uuid:code>/plan/assign/", planning.plan_assign, name="plan-assign"),
     path("<uuid:code>/plan/routes/", planning.plan_routes, name="plan-routes"),
     path("<uuid:code>/plan/status/", planning.plan_status, name="plan-status"),

@@ -193,7 +193,7 @@ def people_choices(action_day: ActionDay) -> QuerySet[Any]:
             person__municipalities=action_day.municipality_id,
         )
         .select_related("person__partner")
-        .order_by("person__partner__short_name", "last_name")
+        .order_by("person__partner__short_name", "last_name", "first_name", "username")
     )
 
 
@@ -207,28 +207,60 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name() or obj.get_username()} ({obj.person.partner.short_name})"
 
 
+NOT_ACCEPTED = _(
+    "That person is not with a participating partner working for this city: add their "
+    "partner first."
+)
+
+
 class TeamForm(VersionForm):
+    """A new team (no ``team``) or the changes to one. Lead and members are offered from
+    the people the workflow accepts (``people_choices``, the rule of
+    ``actions.check_team_people``), so nobody is offered who would then be refused."""
+
     team = forms.ModelChoiceField(Team.objects.none(), required=False, widget=forms.HiddenInput)
     name = forms.CharField(max_length=60, label=_("Team name"))
-    lead = PersonChoiceField(get_user_model().objects.none(), label=_("Team lead"))
+    lead = PersonChoiceField(
+        get_user_model().objects.none(),
+        label=_("Team lead"),
+        error_messages={"invalid_choice": NOT_ACCEPTED},
+    )
     members = PeopleChoiceField(
         get_user_model().objects.none(),
         required=False,
         label=_("Members"),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_ACCEPTED},
     )
+
+    def __init__(
+        self, *args: Any, action_day: ActionDay, team: Team | None = None, **kwargs: Any
+    ) -> None:
+        if team is not None:
+            kwargs.setdefault("initial", {}).update(
+                team=team.pk, name=team.name, lead=team.lead_id, members=team.members.all()
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = action_day.teams.all()  # type: ignore[attr-defined]
+        accepted = people_choices(action_day)
+        self.fields["lead"].queryset = accepted  # type: ignore[attr-defined]
+        self.fields["members"].queryset = accepted  # type: ignore[attr-defined]
+        # People already in the team whom the workflow would now refuse (their partner
+        # left the day): named on the form, as saving it takes them out.
+        self.not_accepted = []
+        if team is not None:
+            people = {*team.members.all(), *([team.lead] if team.lead else [])}
+            self.not_accepted = sorted(
+                person.get_full_name() or person.get_username() for person in people - set(accepted)
+            )
+
+
+class TeamDeleteForm(VersionForm):
+    team = forms.ModelChoiceField(Team.objects.none(), widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, action_day: ActionDay, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = action_day.teams.all()  # type: ignore[attr-defined]
-        # Anyone of the city may be proposed; the workflow explains who is not allowed.
-        everyone = (
-            get_user_model()
-            .objects.filter(person__municipalities=action_day.municipality_id)
-            .select_related("person__partner")
-        )
-        self.fields["lead"].queryset = everyone  # type: ignore[attr-defined]
-        self.fields["members"].queryset = everyone  # type: ignore[attr-defined]
 
 
 class PartnersForm(VersionForm):

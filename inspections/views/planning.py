@@ -39,6 +39,7 @@ from inspections.forms.planning import (
     SectorRuleToggleForm,
     StatusForm,
     TaskForm,
+    TeamDeleteForm,
     TeamForm,
     VisitForm,
 )
@@ -112,6 +113,14 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
         "conflicts": conflicts,
         "flagged_visits": flagged_visits,
         "team_form": TeamForm(action_day=action_day, initial={"version": action_day.version}),
+        "team_cards": [
+            (
+                team,
+                len(by_team.get(team.pk, [])),
+                TeamForm(action_day=action_day, team=team, auto_id=f"team{number}-%s"),
+            )
+            for number, team in enumerate(teams, start=1)
+        ],
         "partners_form": PartnersForm(
             action_day=action_day,
             initial={"version": action_day.version, "partners": action_day.partners.all()},
@@ -363,9 +372,22 @@ def plan_team(request: HtmxHttpRequest, code: str) -> HttpResponse:
             members=list(data["members"]),
             team=team,
         )
-        return _("Team %(name)s was saved.") % {"name": data["name"]}
+        # Team names are usually "Team 1": the message names the team only once.
+        return _("“%(name)s” was saved.") % {"name": data["name"]}
 
     return plan_change(request, code, TeamForm, change)
+
+
+@login_required
+@require_POST
+def plan_team_delete(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: Any) -> str:
+        team: Team = form.cleaned_data["team"]
+        team.action_day = action_day
+        actions.delete_team(team=team, user=request.user, version=form.cleaned_data["version"])
+        return _("“%(name)s” was deleted.") % {"name": team.name}
+
+    return plan_change(request, code, TeamDeleteForm, change)
 
 
 @login_required
