@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from gis import layers
 from gis.access import IMPORT_ROLES
+from gis.boundaries import outside_municipality
 from gis.identifiers import normalise_bag_id, normalise_capakey, normalise_enterprise_number
 from gis.layers import (
     POINT_TYPES,
@@ -253,7 +254,7 @@ def execute_run(run: ImportRun, path: Path) -> ImportRun:
         return run
     set_progress(run, 60)
     if model is Premises:
-        run.warning = outside_boundary(run.municipality, prepared)
+        run.warning = outside_municipality(run.municipality, prepared)
     try:
         write(run, model, prepared)
     except Exception as error:
@@ -269,42 +270,6 @@ def fail(run: ImportRun, error: Exception) -> None:
     run.message = str(error)[:2000]
     run.finished_at = timezone.now()
     run.save()
-
-
-# How far outside its municipality's outline a premises may lie unremarked (degrees,
-# some 500 m): address points on the border, a parcel's point across the street.
-BOUNDARY_TOLERANCE = 0.005
-
-
-def outside_boundary(municipality: Municipality, prepared: Prepared) -> str:
-    """A warning when premises of the layer lie outside the municipality's own outline
-    (its zones of kind municipality), the sign of a layer meant for another
-    municipality or read in the wrong CRS; empty when they all lie inside, or when the
-    municipality has no outline to compare with. Never a refusal: the coordinator
-    decides."""
-    outlines = [
-        shapely.geometry.shape(geometry)
-        for geometry in Zone.objects.filter(
-            municipality=municipality, kind=Zone.Kind.MUNICIPALITY
-        ).values_list("geometry", flat=True)
-    ]
-    if not outlines or not prepared.ids:
-        return ""
-    lon = np.asarray(prepared.columns[PREMISES_FIELDS.index("lon")], dtype=float)
-    lat = np.asarray(prepared.columns[PREMISES_FIELDS.index("lat")], dtype=float)
-    boundary = shapely.union_all(outlines).buffer(BOUNDARY_TOLERANCE)
-    outside = np.flatnonzero(~shapely.contains_xy(boundary, lon, lat))
-    if not len(outside):
-        return ""
-    return _(
-        "%(count)d of %(total)d premises lie outside the boundary of %(municipality)s, "
-        "the first %(id)s: is this the layer of %(municipality)s, and is its CRS right?"
-    ) % {
-        "count": len(outside),
-        "total": len(prepared.ids),
-        "municipality": municipality.name,
-        "id": prepared.ids[outside[0]],
-    }
 
 
 def write(run: ImportRun, model: type[models.Model], prepared: Prepared) -> None:
@@ -706,6 +671,9 @@ def prepare_premises(layer: Layer, options: dict[str, Any]) -> Prepared:
         # As Premises.save() keeps it: the permit desk finds imported premises too.
         list(map(premises_key, names, operators, street_addresses)),
     ]
+    if mapping["municipality_field"]:
+        prepared.municipality_field = mapping["municipality_field"]
+        prepared.municipalities = kept(column(layer, mapping["municipality_field"]))
     prepared.problems.sort()
     return prepared
 

@@ -245,6 +245,54 @@ def to_wgs84(crs: str) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
+def check_filter(path: Path, where: str | None) -> None:
+    """A filter is one expression on a vector layer's fields; a CSV is read by Integra
+    itself, which does not apply one, so it is refused there rather than ignored."""
+    if not where:
+        return
+    if path.suffix.lower() in CSV_SUFFIXES:
+        raise LayerError(
+            _(
+                "A filter works on GeoPackage, Shapefile and GeoJSON layers, not on CSV: "
+                "leave it out, or remove the other rows from the file."
+            )
+        )
+    if ";" in where:
+        raise LayerError(_("The filter cannot be applied: write one expression, without “;”."))
+
+
+def filter_error(error: Exception, where: str) -> LayerError:
+    """GDAL's complaint about a filter, without the SQL it built around it."""
+    reason = str(error).split(f"{where}: ", 1)[-1]
+    return LayerError(
+        _(
+            "The filter cannot be applied: %(reason)s. Write it with the layer's fields, "
+            "e.g. nis_code = '23027'."
+        )
+        % {"reason": reason}
+    )
+
+
+def count_features(path: Path, *, layer: str | None, where: str | None) -> int:
+    """How many features of the layer the filter keeps (all without one), without reading
+    their fields or geometries."""
+    check_filter(path, where)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return len(read_csv(path, crs=None, max_rows=None, require_crs=False))
+    try:
+        _meta, fids, _geometry, _fields = pyogrio.raw.read(
+            path,
+            layer=choose_layer(path, layer),
+            where=where or None,
+            columns=[],
+            read_geometry=False,
+            return_fids=True,
+        )
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as error:
+        raise filter_error(error, where) if where else LayerError(str(error)) from error
+    return len(fids)
+
+
 def read_layer(
     path: Path,
     *,
@@ -258,6 +306,7 @@ def read_layer(
     """Read ``path`` (already unpacked) into a :class:`Layer`. Without ``require_crs`` (a
     preview) a layer without CRS is read anyway, its ``crs`` left empty."""
     check_file(path)
+    check_filter(path, where)
     if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv(
             path, crs=crs, max_rows=max_rows, encoding=encoding, require_crs=require_crs
@@ -270,6 +319,8 @@ def read_layer(
     except pyogrio.errors.DataSourceError as error:
         raise unreadable(path, error) from error
     except (pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as error:
+        if where:
+            raise filter_error(error, where) from error
         raise LayerError(_("The layer could not be read: %s") % error) from error
     found = frame.crs if "geometry" in frame.columns else None
     geometry = (
@@ -447,6 +498,12 @@ CANDIDATES: dict[str, list[str]] = {
     ],
     "address_version_field": ["address_register_version", "versie_id", "version_id"],
     "operator_field": ["operator_name", "operator", "uitbater", "exploitant"],
+    # The municipality a row belongs to, by code first (a name may be in another language).
+    "municipality_field": [
+        "nis_code", "niscode", "refnis", "ins_code", "code_ins", "gemeentecode",
+        "gemeente_code", "statcode", "gm_code", "cbs_code", "municipality_code",
+        "municipality_nl", "municipality", "gemeentenaam", "gemeente", "commune", "statnaam",
+    ],
 }  # fmt: skip
 ZONE_CANDIDATES: dict[str, list[str]] = {
     "id_field": [
@@ -477,6 +534,9 @@ class Prepared:
     ids: list[str] = field(default_factory=list)
     columns: list[list[Any]] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    # The layer's own municipality field and its value per row, when it has one.
+    municipality_field: str = ""
+    municipalities: list[str] = field(default_factory=list)
 
     def problem(self, index: int, reason: str, detail: str = "") -> None:
         self.problems.append((index + 1, reason, detail))

@@ -343,7 +343,7 @@ class ImportRun(models.Model):
     reasons = models.JSONField(default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     # Something the coordinator should look at in an import that went through, such as
-    # premises outside the municipality (see importing.outside_boundary).
+    # premises outside the municipality (see gis.boundaries).
     warning = models.TextField(_("import warning"), blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django_q.brokers import get_broker
 from django_q.signing import SignedPackage
+from playwright.sync_api import expect
 
 from gis.models import ImportRun, Premises, Zone
 from tests.cast import build_cast
@@ -94,3 +95,50 @@ def test_coordinator_imports_a_real_layer_after_a_refusal(
     assert Premises.objects.count() == 85
     assert ImportRun.objects.filter(status=ImportRun.Status.REFUSED).count() == 1
     screenshot("import-done")
+
+
+BEST = DATA / "be_best_addresses_fedict" / "best_addresses_brussels_halle_31370.gpkg"
+
+
+def test_coordinator_keeps_halles_addresses_of_a_regional_layer_with_a_filter(
+    live_server: Any, page: Any, screenshot: Any
+) -> None:
+    if not BEST.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    build_cast()
+    log_in(page, live_server.url, "coordinator")
+    page.goto(live_server.url + reverse("gis-imports"))
+    page.get_by_label("Layer file").set_input_files(str(BEST))
+    page.get_by_role("button", name="Upload and preview").click()
+    count = page.locator(".import-row-count")
+    expect(count).to_have_text("11223 rows.")
+    # The layer's municipality field is recognised from its name.
+    expect(page.get_by_label("Municipality (NIS/CBS code or name)")).to_have_value("nis_code")
+
+    page.get_by_label("Filter").fill("nis = '23027'")
+    page.get_by_role("button", name="Show the rows it keeps").click()
+    expect(page.locator("#id_where_error")).to_contain_text(
+        "The filter cannot be applied: no such column: nis."
+    )
+    assert not ImportRun.objects.exclude(status=ImportRun.Status.PREVIEW).exists()
+
+    page.get_by_label("Filter").fill("nis_code = '23027'")
+    page.get_by_role("button", name="Show the rows it keeps").click()
+    expect(count).to_have_text("The filter keeps 3446 of the 11223 rows.")
+    preview = page.locator("table.import-preview-rows")
+    expect(preview).to_contain_text("Halle")
+    expect(preview).not_to_contain_text("Bruxelles")
+    screenshot("import-filter-preview")
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    wait_until(
+        page, "() => document.getElementById('import-progress').dataset.status === 'pending'"
+    )
+    assert work_off_the_queue() == 1
+    wait_until(page, "() => document.getElementById('import-progress').dataset.status === 'done'")
+    progress = page.locator("#import-progress")
+    expect(progress).to_contain_text("created 3446, updated 0, unchanged 0, skipped 0")
+    expect(progress).to_contain_text("Filter: nis_code = '23027'")
+    expect(progress.locator(".import-warning")).to_have_count(0)
+    assert Premises.objects.count() == 3446
+    screenshot("import-filter-done")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -10,7 +11,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from gis.layers import SUFFIXES
+from gis.layers import SUFFIXES, LayerError
 from gis.models import ImportRun, Zone
 from partners.access import visible_municipalities
 from partners.models import Municipality
@@ -65,6 +66,15 @@ class MappingForm(forms.Form):
         max_length=40,
         help_text=_("Only when the file has none, e.g. EPSG:31370."),
     )
+    where = forms.CharField(
+        label=_("Filter"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Only the rows that match, e.g. nis_code = '23027' for one municipality of a "
+            "regional layer (GeoPackage, Shapefile, GeoJSON)."
+        ),
+    )
     id_field = forms.ChoiceField(label=_("Id"))
     name_field = forms.ChoiceField(label=_("Name"), required=False)
     skip_invalid = forms.BooleanField(
@@ -80,13 +90,23 @@ class MappingForm(forms.Form):
         "bag_field": _("BAG id"),
         "address_id_field": _("Address register id"),
         "operator_field": _("Operator"),
+        "municipality_field": _("Municipality (NIS/CBS code or name)"),
     }
 
     def __init__(
-        self, *args: Any, fields: list[str], layers: list[str], zones: bool, **kwargs: Any
+        self,
+        *args: Any,
+        fields: list[str],
+        layers: list[str],
+        zones: bool,
+        count_rows: Callable[[str], int] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.zones = zones
+        self.count_rows = count_rows
+        # How many rows the filter keeps, once it is validated.
+        self.kept_rows: int | None = None
         choices = [("", "—"), *((name, name) for name in fields)]
         for name, options in (("layer", [(n, n) for n in layers]), ("id_field", choices)):
             self.choice_field(name).choices = options
@@ -117,6 +137,17 @@ class MappingForm(forms.Form):
             except pyproj.exceptions.CRSError as error:
                 raise forms.ValidationError(_("Unknown CRS.")) from error
         return crs
+
+    def clean_where(self) -> str:
+        """The filter as the layer's reader applies it; one it cannot apply is refused
+        with the reader's reason, before anything changes."""
+        where = self.cleaned_data["where"].strip()
+        if where and self.count_rows is not None:
+            try:
+                self.kept_rows = self.count_rows(where)
+            except LayerError as error:
+                raise forms.ValidationError(str(error)) from error
+        return where
 
     def mapping(self) -> dict[str, Any]:
         keys = ["id_field", "name_field"]

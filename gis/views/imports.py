@@ -4,6 +4,8 @@ its progress polled by HTMX. For coordinators and admins of the municipality."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,15 @@ from django.views.decorators.http import require_POST
 from gis.access import IMPORT_ROLES, visible_imports
 from gis.forms.imports import MappingForm, UploadForm
 from gis.importing import refuse, start_run
-from gis.layers import LayerError, detect_mapping, list_layers, read_layer, unpack
+from gis.layers import (
+    Layer,
+    LayerError,
+    count_features,
+    detect_mapping,
+    list_layers,
+    read_layer,
+    unpack,
+)
 from gis.models import ImportRun
 from gis.tasks import enqueue_import, local_copy
 from partners.access import require_role
@@ -78,39 +88,76 @@ def import_detail(request: HttpRequest, code: Any) -> HttpResponse:
     return render(request, "gis/import_detail.html", context)
 
 
-def preview_context(run: ImportRun, layer_name: str | None, form: Any = None) -> dict[str, Any]:
-    """The first rows of the chosen layer and the mapping form; a file that cannot be
-    read ends the run refused, with the reason shown."""
-    zones = run.kind == ImportRun.Kind.ZONES
+def preview_context(run: ImportRun, layer_name: str | None, data: Any = None) -> dict[str, Any]:
+    """The first rows of the chosen layer (those the filter keeps) and the mapping form,
+    bound to ``data`` when it was sent; a file that cannot be read ends the run refused,
+    with the reason shown."""
     with local_copy(run.stored_file) as path, tempfile.TemporaryDirectory() as workdir:
         try:
             source = unpack(path, Path(workdir))
             layers = list_layers(source)
-            layer = read_layer(
-                source,
-                layer=layer_name if layer_name in layers else layers[0],
-                max_rows=PREVIEW_ROWS,
-                require_crs=False,
-            )
+            name = layer_name if layer_name in layers else layers[0]
+            layer = read_layer(source, layer=name, max_rows=PREVIEW_ROWS, require_crs=False)
+            total = count_features(source, layer=name, where=None)
         except LayerError as error:
             refuse(run, str(error))
             return {"run": run}
-    if form is None:
-        initial = {**detect_mapping(layer.fields, zones=zones), "layer": layer.name}
-        if run.options.get("layer") in (None, layer.name):
-            # Tried before (see import_retry): the mapping comes back as it was chosen.
-            initial |= {
-                key: value
-                for key, value in (run.options.get("mapping") or {}).items()
-                if key == "address_fields" or value in layer.fields or value == ""
-            }
-            initial["crs"] = run.options.get("crs", "")
-        form = MappingForm(initial=initial, fields=layer.fields, layers=layers, zones=zones)
+        form = mapping_form(run, layer, layers, data, partial(count_features, source, layer=name))
+        where = form.cleaned_data["where"] if form.is_bound and form.is_valid() else ""
+        if not form.is_bound and form.initial.get("where"):
+            where = checked_filter(form, form.initial["where"])
+        if where:
+            layer = read_layer(
+                source, layer=name, max_rows=PREVIEW_ROWS, require_crs=False, where=where
+            )
     rows = [
         [*map(preview_value, row), geometry_label(geometry)]
         for row, geometry in zip(layer.table.itertuples(index=False), layer.geometry, strict=True)
     ]
-    return {"run": run, "layer": layer, "form": form, "rows": rows}
+    context = {"run": run, "layer": layer, "form": form, "rows": rows, "total": total}
+    return {**context, "kept": form.kept_rows if where else None}
+
+
+def mapping_form(
+    run: ImportRun,
+    layer: Layer,
+    layers: list[str],
+    data: Any,
+    count_rows: Callable[..., int],
+) -> MappingForm:
+    """The mapping form for ``layer``: as sent, or proposed from its field names and, for
+    a run tried again (see import_retry), as it was chosen last time."""
+    zones = run.kind == ImportRun.Kind.ZONES
+
+    def counted(where: str) -> int:
+        return count_rows(where=where)
+
+    if data is not None:
+        return MappingForm(
+            data, fields=layer.fields, layers=layers, zones=zones, count_rows=counted
+        )
+    initial = {**detect_mapping(layer.fields, zones=zones), "layer": layer.name}
+    if run.options.get("layer") in (None, layer.name):
+        initial |= {
+            key: value
+            for key, value in (run.options.get("mapping") or {}).items()
+            if key == "address_fields" or value in layer.fields or value == ""
+        }
+        initial["crs"] = run.options.get("crs", "")
+        initial["where"] = run.options.get("where", "")
+    return MappingForm(
+        initial=initial, fields=layer.fields, layers=layers, zones=zones, count_rows=counted
+    )
+
+
+def checked_filter(form: MappingForm, where: str) -> str:
+    """A filter chosen last time, counted for the preview; dropped if it no longer
+    applies (the form then shows it again with the reason on sending)."""
+    try:
+        form.kept_rows = form.count_rows(where) if form.count_rows else None
+    except LayerError:
+        return ""
+    return where
 
 
 def preview_value(value: Any) -> Any:
@@ -129,26 +176,24 @@ def geometry_label(geometry: Any) -> str:
 @login_required
 @require_POST
 def import_start(request: HttpRequest, code: Any) -> HttpResponse:
+    """Start the import with the mapping sent, or (the filter's button) show the preview
+    of the rows the filter keeps; an invalid form changes nothing."""
     run = get_import_for_user(request, code)
     if run.status != ImportRun.Status.PREVIEW:
         return redirect("gis-import-detail", code=run.code)
-    context = preview_context(run, request.POST.get("layer"))
+    context = preview_context(run, request.POST.get("layer"), request.POST)
     if "form" not in context:
         return render(request, "gis/import_detail.html", context)
-    layer = context["layer"]
-    form = MappingForm(
-        request.POST,
-        fields=layer.fields,
-        layers=[str(choice[0]) for choice in context["form"].choice_field("layer").choices],
-        zones=run.kind == ImportRun.Kind.ZONES,
-    )
+    form = context["form"]
     if not form.is_valid():
-        context["form"] = form
         return render(request, "gis/import_detail.html", context, status=400)
+    if "check_filter" in request.POST:
+        return render(request, "gis/import_detail.html", context)
     run.options = {
         **run.options,
         "layer": form.cleaned_data["layer"],
         "crs": form.cleaned_data["crs"],
+        "where": form.cleaned_data["where"],
         "mapping": form.mapping(),
     }
     run.skip_invalid = form.cleaned_data["skip_invalid"]
