@@ -123,6 +123,7 @@ def test_coordinator_plans_from_the_map_to_release_then_closes_the_day(
     expect(page.locator(".status-bar .badge")).to_have_text("In progress")
     page.get_by_role("button", name="Close the day").click()
     expect(page.locator(".status-bar .badge")).to_have_text("Closed")
+    expect(page.get_by_role("status").first).to_contain_text("The action day is now “Closed”.")
     expect(page.get_by_role("alert")).to_have_count(0)
     day.refresh_from_db()
     assert day.status == ActionDay.Status.CLOSED

@@ -110,3 +110,9 @@ class PlanRefusalTests(CastTestCase):
         data = {"municipality": self.city_b.code, "sector": "car_wash", "competency": "x"}
         response = self.client.post(reverse("sector-rule-toggle"), data, **HTMX)
         self.assertContains(response, REFUSAL_MARK, status_code=400)
+
+    def test_sector_rule_toggle_without_htmx_shows_the_rules_with_the_reason(self) -> None:
+        data = {"municipality": self.city_b.code, "sector": "car_wash", "competency": "x"}
+        response = self.client.post(reverse("sector-rule-toggle"), data)
+        self.assertContains(response, "Nothing was changed", status_code=400)
+        self.assertContains(response, "Checks per sector", status_code=400)

@@ -430,6 +430,8 @@ class StatusChangeForm(StatusForm):
 @login_required
 @require_POST
 def plan_status(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    done: list[str] = []
+
     def change(action_day: ActionDay, form: Any) -> str:
         data = form.cleaned_data
         try:
@@ -441,14 +443,18 @@ def plan_status(request: HtmxHttpRequest, code: str) -> HttpResponse:
             )
         except InvalidTransition as error:
             raise ValidationError(str(error)) from error
-        return _("The action day is now “%(status)s”.") % {
-            "status": ActionDay.Status(data["status"]).label
-        }
+        done.append(
+            _("The action day is now “%(status)s”.")
+            % {"status": ActionDay.Status(data["status"]).label}
+        )
+        return done[0]
 
     response = plan_change(request, code, StatusChangeForm, change, status_change=True)
     if request.htmx and response.status_code == 200:
-        # The whole page changes with the status (what may still be edited).
+        # The whole page changes with the status (what may still be edited); the
+        # reloaded page says what happened.
         response["HX-Refresh"] = "true"
+        messages.success(request, done[0])
     return response
 
 
@@ -490,6 +496,10 @@ def rules_context(municipality: Any) -> dict[str, Any]:
 @login_required
 def sector_rules(request: HttpRequest) -> HttpResponse:
     """The sector × competency rules that propose each visit's checks."""
+    return rules_page(request)
+
+
+def rules_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     municipalities = coordinated_municipalities(request.user)
     municipality = (
         municipalities.filter(code=request.GET.get("municipality")).first()
@@ -498,7 +508,7 @@ def sector_rules(request: HttpRequest) -> HttpResponse:
     if municipality is None:
         raise PermissionDenied
     context = rules_context(municipality) | {"municipalities": municipalities}
-    return render(request, "inspections/sector_rules.html", context)
+    return render(request, "inspections/sector_rules.html", context, status=status)
 
 
 @login_required
@@ -509,7 +519,10 @@ def sector_rule_toggle(request: HtmxHttpRequest) -> HttpResponse:
         if not coordinated_municipalities(request.user).exists():
             raise PermissionDenied
         message = _("Nothing was changed: %(errors)s") % {"errors": form_errors(form)}
-        return refuse(request, message, redirect_to=reverse("sector-rules"))
+        if request.htmx:
+            return refuse(request, message, redirect_to=reverse("sector-rules"))
+        messages.error(request, message)
+        return rules_page(request, status=400)
     data = form.cleaned_data
     actions.set_sector_rule(
         municipality=data["municipality"],
