@@ -23,8 +23,10 @@ from inspections.field_access import checklists_by_visit, field_days, field_visi
 from inspections.models import ChecklistVersion, DeviceToken, Finding, Submission
 from inspections.sync import (
     Problem,
+    expected_photos,
     get_submission_for_user,
     missing_photos,
+    person_name,
     readable_answers,
     record_visit_outcome,
     submit,
@@ -208,6 +210,12 @@ class FindingIn(Schema):
     recorded_at: datetime
 
 
+class ExpectedPhotoOut(Schema):
+    sha256: str
+    held_by: str
+    saved_at: datetime | None
+
+
 class FindingOut(Schema):
     client_id: uuid.UUID
     finding: uuid.UUID
@@ -219,13 +227,16 @@ class FindingOut(Schema):
     sharing: dict[str, str]
     complete: bool
     missing_photos: list[str]
+    expected_photos: list[ExpectedPhotoOut]
+    recorded_by: str
     recorded_at: datetime
 
 
 def finding_out(finding: Finding, submission: Submission, reader: Any) -> dict[str, Any]:
     answers = readable_answers(finding, reader)
     questions = {item["name"]: item for item in finding.template_version.questions}
-    missing = missing_photos(finding)
+    expected = expected_photos(finding)
+    missing = [item["sha256"] for item in expected]
     return {
         "client_id": submission.client_id,
         "finding": finding.code,
@@ -237,6 +248,8 @@ def finding_out(finding: Finding, submission: Submission, reader: Any) -> dict[s
         "sharing": {name: questions[name].get("sharing", "city") for name in answers},
         "complete": not missing,
         "missing_photos": missing,
+        "expected_photos": expected,
+        "recorded_by": person_name(finding.recorded_by),
         "recorded_at": finding.recorded_at,
     }
 
@@ -248,8 +261,11 @@ def finding_out(finding: Finding, submission: Submission, reader: Any) -> dict[s
 )
 def post_finding(request: HttpRequest, payload: FindingIn) -> Status[dict[str, Any]]:
     """201 when stored; 200 with the stored finding when this ``client_id`` was already
-    stored; 409 when ``base_version`` is stale; 400 with the reasons per question when
-    the answers do not fit; 403 when the user may not record this checklist here."""
+    stored; 409 when ``base_version`` is stale, with the current version's answers (as
+    far as the user may read them), who saved it and when, and where its photos are
+    (``current_answers``, ``current_by``, ``current_at``, ``current_photos``); 400 with
+    the reasons per question when the answers do not fit; 403 when the user may not
+    record this checklist here."""
     stored = submit(
         user=request.user,
         client_id=payload.client_id,
@@ -271,8 +287,8 @@ def post_finding(request: HttpRequest, payload: FindingIn) -> Status[dict[str, A
 
 @api.get("/findings/{client_id}", response=FindingOut, summary="A finding by a submission")
 def get_finding(request: HttpRequest, client_id: uuid.UUID) -> dict[str, Any]:
-    """The finding the user's submission ``client_id`` belongs to, its current version and
-    the photos still missing."""
+    """The finding the user's submission ``client_id`` belongs to, its current version
+    (who saved it last), and the photos still expected with the inspector holding each."""
     submission = get_submission_for_user(request.user, client_id)
     finding = submission.finding
     audit.record(request.user, AuditEntry.Action.READ, finding, client_id=str(client_id))

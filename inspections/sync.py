@@ -141,14 +141,37 @@ def _replay(user: Any, submission: Submission) -> Stored:
     return Stored(created=False, finding=submission.finding, submission=submission)
 
 
-def _conflict(finding: Finding | None, base_version: int | None) -> Problem:
+def _conflict(finding: Finding | None, base_version: int | None, user: Any) -> Problem:
+    """A stale save: nothing is written, and the device gets what it needs to show the
+    inspector both versions side by side."""
     current = finding.version if finding is not None else None
+    extra: dict[str, Any] = {"current_version": current, "base_version": base_version}
+    if finding is not None:
+        details = conflict_details(finding, user)
+        extra |= {f"current_{name}": value for name, value in details.items()}
     return Problem(
         409,
         "Version conflict",
         "The finding changed since this device last saw it; nothing was overwritten.",
-        extra={"current_version": current, "base_version": base_version},
+        extra=extra,
     )
+
+
+def conflict_details(finding: Finding, reader: Any) -> dict[str, Any]:
+    """The current version as the reader may see it: answers, who saved it and when,
+    and where its photos are."""
+    return {
+        "answers": readable_answers(finding, reader),
+        "by": person_name(finding.recorded_by),
+        "at": finding.recorded_at.isoformat(),
+        "photos": photo_places(finding),
+    }
+
+
+def person_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.get_username())
 
 
 def _store(
@@ -172,20 +195,20 @@ def _store(
     }
     if base_version is None:
         if finding is not None:
-            raise _conflict(finding, base_version)
+            raise _conflict(finding, base_version, user)
         try:
             with transaction.atomic():
                 finding = Finding.objects.create(**key, **fields)
         except IntegrityError:
-            raise _conflict(Finding.objects.filter(**key).first(), base_version) from None
+            raise _conflict(Finding.objects.filter(**key).first(), base_version, user) from None
     else:
         if finding is None or finding.version != base_version:
-            raise _conflict(finding, base_version)
+            raise _conflict(finding, base_version, user)
         moved = Finding.objects.filter(pk=finding.pk, version=base_version).update(
             version=F("version") + 1, updated_at=timezone.now(), **fields
         )
         if not moved:
-            raise _conflict(finding, base_version)
+            raise _conflict(finding, base_version, user)
         finding.refresh_from_db()
     try:
         with transaction.atomic():
@@ -281,6 +304,37 @@ def missing_photos(finding: Finding) -> list[str]:
     wanted = photos_in(finding.template_version.definition, finding.answers)
     present = set(Evidence.objects.filter(sha256__in=wanted).values_list("sha256", flat=True))
     return sorted(wanted - present)
+
+
+def expected_photos(finding: Finding) -> list[dict[str, Any]]:
+    """The photos the finding still waits for, each with the inspector whose device
+    holds it: the one whose save first named it, and when."""
+    missing = missing_photos(finding)
+    if not missing:
+        return []
+    first: dict[str, Submission] = {}
+    submissions = finding.submissions.select_related("user", "template_version")
+    for submission in submissions.order_by("received_at", "pk"):
+        for sha256 in photos_in(submission.template_version.definition, submission.answers):
+            first.setdefault(sha256, submission)
+    return [
+        {
+            "sha256": sha256,
+            "held_by": person_name(first[sha256].user) if sha256 in first else "",
+            "saved_at": first[sha256].recorded_at.isoformat() if sha256 in first else None,
+        }
+        for sha256 in missing
+    ]
+
+
+def photo_places(finding: Finding) -> dict[str, dict[str, Any]]:
+    """Each photo of the finding: stored on the server, or held by whom."""
+    wanted = photos_in(finding.template_version.definition, finding.answers)
+    waiting = {item["sha256"]: item["held_by"] for item in expected_photos(finding)}
+    return {
+        sha256: {"stored": sha256 not in waiting, "held_by": waiting.get(sha256, "")}
+        for sha256 in sorted(wanted)
+    }
 
 
 def readable_answers(finding: Finding, reader: Any) -> dict[str, Any]:

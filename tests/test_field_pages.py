@@ -100,7 +100,10 @@ class FieldPagesTests(CastTestCase):
         self.client.force_login(self.police_inspector)
         response = self.client.get(reverse("field-checklist", args=[self.visit.code, version.code]))
         data = self.data_island(response)
-        self.assertEqual(data["known"], {"version": 1, "answers": answers})
+        self.assertEqual(
+            data["known"],
+            {"version": 1, "answers": answers, "recorded_by": "Police", "photos": {}},
+        )
         self.assertEqual(data["definition"], version.definition)
         self.assertContains(response, 'id="q-persons_present"')
         finding = Finding.objects.get()

@@ -28,7 +28,13 @@ from inspections.api import assignments_for
 from inspections.checklists.definition import label_in
 from inspections.field_access import checklists_by_visit, field_visits, write_refusal
 from inspections.models import ChecklistVersion, Finding, Visit
-from inspections.sync import Problem, readable_answers, record_visit_outcome
+from inspections.sync import (
+    Problem,
+    person_name,
+    photo_places,
+    readable_answers,
+    record_visit_outcome,
+)
 from partners import audit
 from partners.models import AuditEntry, person_of
 
@@ -208,7 +214,12 @@ def field_checklist(request: HttpRequest, code: uuid.UUID, version: uuid.UUID) -
     known = None
     if finding is not None:
         audit.record(request.user, AuditEntry.Action.READ, finding, path=request.path)
-        known = {"version": finding.version, "answers": readable_answers(finding, request.user)}
+        known = {
+            "version": finding.version,
+            "answers": readable_answers(finding, request.user),
+            "recorded_by": person_name(finding.recorded_by),
+            "photos": photo_places(finding),
+        }
     data = page_data(
         request,
         page="checklist",
