@@ -4,11 +4,15 @@ documents are queued for the worker once it commits.
 Rules:
 
 - A decision starts from a final joint report; its motivation is pre-filled with the
-  report's facts as numbered considerations, which the advisor edits.
+  report's facts, one consideration per line (the document numbers them), which the
+  advisor edits. The signatory proposed is the one of the municipality's last decision
+  by the same body, else the person drafting, in the body's capacity.
 - It cannot be taken while a step its type requires is missing (the hearing, the prior
   warning, the prosecutor's consultation, each dated on or before the decision date), a
   date is missing, in the future or out of order, or the duration exceeds the type's
   maximum.
+- A decision imposing a measure already taken for the same premises over a period that
+  overlaps is taken only when the overlap is confirmed.
 - Taking it gives it its identification (a counter row per municipality and year,
   incremented under the row's lock), freezes it, queues the decision document and
   proposes a follow-up inspection three weeks before the measure ends.
@@ -35,6 +39,7 @@ from decisions.models import (
     add_months,
 )
 from decisions.rendering import pick
+from gis.models import Premises
 from partners import audit
 from partners.models import AuditEntry, Municipality
 
@@ -59,7 +64,9 @@ def next_identification(municipality: Municipality, year: int) -> str:
 
 
 def considerations(report: JointReport, version: DecisionTypeVersion, language: str) -> str:
-    """The report's facts as numbered considerations, then the type's model motivation."""
+    """The report's facts as considerations, one a line, then the type's model
+    motivation. Unnumbered: the document numbers them, so a line added or removed by
+    the advisor never leaves a gap or a number printed twice."""
     content = report.content
     lines = []
     with translation.override(language):
@@ -97,7 +104,24 @@ def considerations(report: JointReport, version: DecisionTypeVersion, language: 
                 _("Whereas %(count)s persons were present;") % {"count": counted["persons_present"]}
             )
         lines += [line for line in version.motivation(language).splitlines() if line.strip()]
-    return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, start=1))
+    return "\n".join(lines)
+
+
+def proposed_signatory(municipality: Municipality, body: str, user: Any) -> tuple[str, str]:
+    """(name, capacity) for a new draft: the last signatory of this body, else the person
+    drafting; the capacity in the municipality's language."""
+    last = (
+        Decision.objects.filter(municipality=municipality, governing_body=body)
+        .decided()
+        .exclude(signatory_name="")
+        .order_by("-decision_date", "-pk")
+        .first()
+    )
+    if last is not None:
+        return last.signatory_name, last.signatory_capacity
+    with translation.override(municipality.language):
+        capacity = str(Decision.Body(body).label)
+    return user.get_full_name().strip(), capacity
 
 
 @transaction.atomic
@@ -110,6 +134,7 @@ def start_decision(
         raise DecisionRefused(_("Choose a published decision type."))
     premises = report.visit.premises
     municipality = report.municipality
+    signatory, capacity = proposed_signatory(municipality, Decision.Body.MAYOR, user)
     decision = Decision.objects.create(
         municipality=municipality,
         type_version=type_version,
@@ -119,6 +144,8 @@ def start_decision(
         operator_name=premises.operator_name,
         enterprise_number=premises.enterprise_number,
         motivation=considerations(report, type_version, municipality.language),
+        signatory_name=signatory,
+        signatory_capacity=capacity,
         created_by=user,
     )
     decision.articles.set(type_version.articles.all())
@@ -132,6 +159,28 @@ def start_decision(
 def require_open(decision: Decision) -> None:
     if not decision.is_open:
         raise DecisionRefused(_("This decision has been taken and can no longer be changed."))
+
+
+@transaction.atomic
+def save_draft(*, decision: Decision, values: dict[str, Any], user: Any) -> Decision:
+    """Change the draft's fields (``Decision.DRAFT_FIELDS``, as the draft form cleaned
+    them); the audit row names the fields that changed."""
+    unknown = set(values) - set(Decision.DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not draft fields: {', '.join(sorted(unknown))}")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    require_open(decision)
+    values = dict(values)
+    articles = values.pop("articles", None)
+    changed = [name for name, value in values.items() if getattr(decision, name) != value]
+    for name in changed:
+        setattr(decision, name, values[name])
+    decision.save()
+    if articles is not None and set(decision.articles.all()) != set(articles):
+        decision.articles.set(articles)
+        changed.append("articles")
+    audit.record(user, AuditEntry.Action.CHANGE, decision, fields=sorted(changed))
+    return decision
 
 
 @transaction.atomic
@@ -177,6 +226,10 @@ def problems(decision: Decision, today: date | None = None) -> list[str]:
         found.append(_("The decision needs a motivation."))
     if not decision.articles.exists():
         found.append(_("Cite at least one legal article."))
+    if not decision.signatory_name.strip():
+        found.append(_("Give the name of the person who signs the decision."))
+    if not decision.signatory_capacity.strip():
+        found.append(_("Give the capacity in which the decision is signed."))
     found += period_problems(decision)
     for step in version.required_steps(urgent=decision.urgent):
         found += step_problems(decision, step, decided)
@@ -230,13 +283,43 @@ def step_problems(decision: Decision, step: str, decided: date | None) -> list[s
     return []
 
 
+def overlap_warnings(decision: Decision) -> list[str]:
+    """The measures already taken that this decision would overlap, with their
+    identification and period."""
+    warnings = []
+    for other in Decision.objects.overlapping(decision):
+        until = other.expires_on.strftime("%d/%m/%Y") if other.expires_on else "—"
+        start = other.effective_from.strftime("%d/%m/%Y") if other.effective_from else "—"
+        warnings.append(
+            _(
+                "%(measure)s %(identification)s (%(status)s) already applies to these "
+                "premises from %(start)s until %(until)s."
+            )
+            % {
+                "measure": other.get_measure_display(),
+                "identification": other.identification,
+                "start": start,
+                "until": until,
+                "status": other.get_status_display().lower(),
+            }
+        )
+    return warnings
+
+
 @transaction.atomic
-def finalise(*, decision: Decision, user: Any) -> Decision:
+def finalise(*, decision: Decision, user: Any, overlap_confirmed: bool = False) -> Decision:
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     require_open(decision)
     found = problems(decision)
     if found:
         raise DecisionRefused(" ".join(found))
+    # Two overlapping measures taken at once: the second waits and sees the first.
+    list(Premises.objects.select_for_update().filter(pk=decision.premises_id).values("pk"))
+    overlaps = overlap_warnings(decision)
+    if overlaps and not overlap_confirmed:
+        raise DecisionRefused(
+            " ".join([*overlaps, _("Confirm the overlap to take this decision all the same.")])
+        )
     assert decision.decision_date is not None
     decision.identification = next_identification(
         decision.municipality, decision.decision_date.year
@@ -247,7 +330,10 @@ def finalise(*, decision: Decision, user: Any) -> Decision:
     due = decision.follow_up_due()
     if due is not None:
         FollowUp.objects.create(decision=decision, municipality=decision.municipality, due_on=due)
-    audit.record(user, AuditEntry.Action.CHANGE, decision, decided=decision.identification)
+    detail: dict[str, Any] = {"decided": decision.identification}
+    if overlaps:
+        detail["overlap_confirmed"] = len(overlaps)
+    audit.record(user, AuditEntry.Action.CHANGE, decision, **detail)
     return decision
 
 

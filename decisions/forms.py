@@ -76,24 +76,11 @@ class StartDecisionForm(forms.Form):
 
 
 class DecisionDraftForm(forms.ModelForm):
+    """The draft as the page edits it; saved through :func:`decisions.actions.save_draft`."""
+
     class Meta:
         model = Decision
-        fields = [
-            "measure",
-            "governing_body",
-            "articles",
-            "motivation",
-            "lifting_condition",
-            "urgent",
-            "decision_date",
-            "effective_from",
-            "expires_on",
-            "remedy_deadline",
-            "warned_on",
-            "prosecutor_consulted_on",
-            "prosecutor_reference",
-            "prosecutor_advice",
-        ]
+        fields = Decision.DRAFT_FIELDS
         widgets = {
             "motivation": forms.Textarea(attrs={"rows": 10}),
             "lifting_condition": forms.Textarea(attrs={"rows": 2}),
@@ -117,6 +104,10 @@ class DecisionDraftForm(forms.ModelForm):
         cast(
             forms.ModelChoiceField, self.fields["articles"]
         ).queryset = LegalArticle.objects.filter(country=version.decision_type.country)
+
+    def clean_motivation(self) -> str:
+        # Browsers send CRLF; the motivation is kept one consideration per "\n" line.
+        return str(self.cleaned_data.get("motivation", "")).replace("\r\n", "\n")
 
     def clean_decision_date(self) -> date | None:
         return not_future(self.cleaned_data.get("decision_date"))
@@ -146,7 +137,17 @@ class DecisionDraftForm(forms.ModelForm):
         return data
 
 
+class FinaliseForm(forms.Form):
+    overlap_confirmed = forms.BooleanField(
+        label=_("I have seen the measure already in force and take this decision all the same"),
+        required=False,
+    )
+
+
 class HearingForm(forms.Form):
+    # Shares the draft's form on the page: empty, it must not stop the draft being saved.
+    use_required_attribute = False
+
     at = forms.DateTimeField(label=_("Hearing on"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200)
 
@@ -163,6 +164,8 @@ class HearingForm(forms.Form):
 
 
 class HeardForm(forms.Form):
+    use_required_attribute = False
+
     heard_on = forms.DateField(label=_("Operator heard on"), widget=DateInput())
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -8,6 +8,7 @@ file and ``manage.py joint_report`` agree to the byte.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -157,6 +158,16 @@ def render_report(report: JointReport) -> bytes:
     return html_to_pdf(report_html(report))
 
 
+# "3. ", "3) " or "3 - " that an advisor typed before a consideration.
+TYPED_NUMBER = re.compile(r"^\s*\d+\s*[.)\-–]\s+")
+
+
+def considerations(motivation: str) -> list[str]:
+    """The motivation's lines as the document's numbered list: a number typed before a
+    line gives way to the list's own, so none is printed twice."""
+    return [TYPED_NUMBER.sub("", line).strip() for line in motivation.splitlines() if line.strip()]
+
+
 def decision_context(decision: Decision, language: str) -> dict[str, Any]:
     version = decision.type_version
     return {
@@ -167,13 +178,15 @@ def decision_context(decision: Decision, language: str) -> dict[str, Any]:
         or version.decision_type.title_nl,
         "legal_basis": version.legal_basis(language),
         "appeal_body": version.appeal_body(language),
+        "appeal_term_days": version.appeal_term_days,
         "articles": [
             getattr(article, f"citation_{language}", "") or article.citation_nl
             for article in decision.articles.all()
         ],
-        "considerations": [line for line in decision.motivation.splitlines() if line.strip()],
+        "considerations": considerations(decision.motivation),
         "premises": decision.joint_report.content.get("premises", {}),
         "report": decision.joint_report,
+        "inspected_on": date.fromisoformat(decision.joint_report.content["action_day"]["date"]),
     }
 
 

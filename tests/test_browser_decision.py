@@ -56,7 +56,7 @@ def test_mayor_goes_from_report_to_decision_document(
         page.get_by_role("button", name="Start the draft").click()
         expect(page.get_by_role("heading", name="Draft decision")).to_be_visible()
         motivation = page.get_by_label("Motivation").input_value()
-        assert motivation.startswith("1. ") and "Carwash 1" in motivation.splitlines()[0]
+        assert motivation.startswith("Gelet op") and "Carwash 1" in motivation.splitlines()[0]
 
         # Taking it now is refused, with the reasons.
         page.get_by_role("button", name="Take the decision").click()
@@ -108,3 +108,59 @@ def test_mayor_goes_from_report_to_decision_document(
     assert hashlib.sha256(content).hexdigest() == document.sha256
     assert report.decisions.get() == decision
     assert reverse("decision-detail", args=[decision.code]) in page.url
+
+
+def test_sending_the_hearing_keeps_what_was_typed_in_the_draft(
+    live_server: Any, page: Any, screenshot: Any
+) -> None:
+    """The legal advisor edits the considerations, then schedules the hearing from the
+    same page: the edits are saved with it, and the minutes typed but not yet sent stay
+    in their field when the draft is saved."""
+    cast = build_cast()
+    built = build_report_day(cast, photos=0)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    with mock.patch.object(Conf, "SYNC", True):
+        report = final_report(cast, built)
+        page.set_viewport_size({"width": 1280, "height": 1000})
+        log_in(page, live_server, "mayor")
+        page.goto(live_server.url + reverse("decision-start", args=[report.code]))
+        page.get_by_label("Decision type").select_option(
+            label="Closure on serious indications of human trafficking or smuggling "
+            "(art. 134quinquies NMA) (v1)"
+        )
+        page.get_by_role("button", name="Start the draft").click()
+        expect(page.get_by_role("heading", name="Draft decision")).to_be_visible()
+
+        motivation = page.get_by_label("Motivation")
+        edited = (
+            motivation.input_value() + "\nOverwegende dat de uitbater eerder werd gewaarschuwd;"
+        )
+        motivation.fill(edited)
+        page.get_by_label("Signed by").fill("Els Vermeulen")
+        page.get_by_label("Hearing on").fill(f"{yesterday.isoformat()}T10:00")
+        page.get_by_label("Place").fill("Stadhuis Halle")
+        page.get_by_role(
+            "button", name="Schedule the hearing and make the invitation letter"
+        ).click()
+        expect(page.locator(".messages")).to_contain_text("The hearing was scheduled")
+        expect(page.get_by_label("Motivation")).to_have_value(edited)
+        expect(page.get_by_label("Signed by")).to_have_value("Els Vermeulen")
+
+        # Minutes typed, then the draft saved: the minutes are still there to send.
+        page.get_by_label("Operator heard on").fill(yesterday.isoformat())
+        page.get_by_label("Minutes").fill("The operator was heard with counsel.")
+        page.get_by_label("Condition for lifting").fill("Until the operator remedies.")
+        page.get_by_role("button", name="Save the draft").click()
+        expect(page.locator(".messages")).to_contain_text("The draft was saved")
+        expect(page.get_by_label("Minutes")).to_have_value("The operator was heard with counsel.")
+        screenshot("decision-draft-kept")
+        page.get_by_role("button", name="Record the hearing").click()
+        expect(page.locator(".messages")).to_contain_text("The hearing was recorded")
+        expect(page.get_by_label("Condition for lifting")).to_have_value(
+            "Until the operator remedies."
+        )
+    decision = Decision.objects.get()
+    assert decision.motivation == edited
+    assert decision.signatory_name == "Els Vermeulen"
+    assert decision.hearing_place == "Stadhuis Halle" and decision.heard_on == yesterday
+    assert decision.hearing_minutes == "The operator was heard with counsel."

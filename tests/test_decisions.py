@@ -98,13 +98,14 @@ class DraftingTests(CastTestCase):
             report=self.report, type_version=type_version(code), user=self.mayor
         )
 
-    def test_a_draft_starts_from_the_final_report_with_numbered_considerations(self) -> None:
+    def test_a_draft_starts_from_the_final_report_one_consideration_a_line(self) -> None:
         decision = self.start()
         lines = decision.motivation.splitlines()
         # In the municipality's language (Dutch here), whatever the interface's.
-        assert lines[0].startswith("1. ") and self.built.visit.premises.label() in lines[0]
+        assert lines[0].startswith("Gelet op") and self.built.visit.premises.label() in lines[0]
         assert any("Sociaal Strafwetboek art. 181" in line for line in lines)
-        assert all(re.match(r"^\d+\. ", line) for line in lines)
+        # The document numbers them: the draft carries no numbers of its own.
+        assert not any(re.match(r"^\d+\. ", line) for line in lines)
         assert list(decision.articles.values_list("code", flat=True)) == ["ngw-134quinquies"]
         assert decision.enterprise_number == "0123.456.749"
         assert decision.identification == "" and decision.status == Decision.Status.DRAFT

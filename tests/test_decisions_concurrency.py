@@ -64,10 +64,31 @@ def test_decisions_taken_at_once_each_get_their_own_number() -> None:
     ]
 
     def take(decision: Decision) -> Callable[[], Decision]:
-        return lambda: actions.finalise(decision=decision, user=cast.mayor)
+        return lambda: actions.finalise(decision=decision, user=cast.mayor, overlap_confirmed=True)
 
     results = run_together([take(decision) for decision in drafts])
     assert not [r for r in results if isinstance(r, Exception)], results
     numbers = sorted(Decision.objects.values_list("identification", flat=True))
     year = drafts[0].decision_date.year  # type: ignore[union-attr]
     assert numbers == [f"23027-{year}-{n:04d}" for n in range(1, 7)]
+
+
+def test_of_two_overlapping_closures_taken_at_once_one_needs_the_overlap_confirmed() -> None:
+    cast = build_cast()
+    built = build_report_day(cast, photos=0)
+    report = final_report(cast, built)
+    drafts = [
+        ready_closure(
+            actions.start_decision(report=report, type_version=type_version(THB), user=cast.mayor)
+        )
+        for _ in range(2)
+    ]
+
+    def take(decision: Decision) -> Callable[[], Decision]:
+        return lambda: actions.finalise(decision=decision, user=cast.mayor)
+
+    results = run_together([take(decision) for decision in drafts])
+    refused = [r for r in results if isinstance(r, actions.DecisionRefused)]
+    assert len(refused) == 1, results
+    assert "Confirm the overlap" in str(refused[0])
+    assert Decision.objects.exclude(identification="").count() == 1

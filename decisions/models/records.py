@@ -73,6 +73,21 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
     def decided(self) -> DecisionQuerySet:
         return self.exclude(status__in=Decision.OPEN_STATUSES)
 
+    def overlapping(self, decision: Decision) -> DecisionQuerySet:
+        """Decisions taken and not ended that impose the same measure on the same premises
+        for a period sharing a day with ``decision``'s (from today when it has no start
+        yet; an open end runs on)."""
+        start = decision.effective_from or timezone.localdate()
+        found = self.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=start),
+            premises_id=decision.premises_id,
+            measure=decision.measure,
+            status__in=(Decision.Status.DECIDED, Decision.Status.SERVED, Decision.Status.IN_FORCE),
+        ).exclude(pk=decision.pk)
+        if decision.expires_on is not None:
+            found = found.filter(effective_from__lte=decision.expires_on)
+        return found.order_by("effective_from")
+
 
 class Decision(models.Model):
     class Status(models.TextChoices):
@@ -96,6 +111,25 @@ class Decision(models.Model):
         REMEDIED = "remedied", _("Lifted: the operator remedied")
 
     OPEN_STATUSES = (Status.DRAFT, Status.HEARING)
+    # What the mayor's office edits in the draft (the page's form and the demo alike).
+    DRAFT_FIELDS = (
+        "measure",
+        "governing_body",
+        "articles",
+        "motivation",
+        "lifting_condition",
+        "urgent",
+        "decision_date",
+        "effective_from",
+        "expires_on",
+        "remedy_deadline",
+        "warned_on",
+        "prosecutor_consulted_on",
+        "prosecutor_reference",
+        "prosecutor_advice",
+        "signatory_name",
+        "signatory_capacity",
+    )
     # Fields that may still change once decided.
     AFTER_DECISION_FIELDS = frozenset(
         {
@@ -134,7 +168,10 @@ class Decision(models.Model):
     governing_body = models.CharField(
         _("governing body"), max_length=10, choices=Body.choices, default=Body.MAYOR
     )
-    motivation = models.TextField(_("motivation"))
+    motivation = models.TextField(
+        _("motivation"),
+        help_text=_("One consideration per line; the document numbers them."),
+    )
     lifting_condition = models.TextField(_("condition for lifting"), blank=True)
     articles = models.ManyToManyField(
         LegalArticle, related_name="decisions", blank=True, verbose_name=_("legal basis")
@@ -161,6 +198,10 @@ class Decision(models.Model):
     prosecutor_consulted_on = models.DateField(_("prosecutor consulted on"), null=True, blank=True)
     prosecutor_reference = models.CharField(_("prosecutor's reference"), max_length=100, blank=True)
     prosecutor_advice = models.TextField(_("prosecutor's answer"), blank=True)
+    # Printed under the decision: who signs it and as what (the mayor, an alderman by
+    # delegation, the general director for the college).
+    signatory_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signatory_capacity = models.CharField(_("in the capacity of"), max_length=200, blank=True)
     documents = models.ManyToManyField(
         Document, related_name="decisions", blank=True, verbose_name=_("documents")
     )

@@ -1,6 +1,11 @@
 """Drafting and taking a decision (the mayor's office only), and reading it (the
 mayor's office and coordinators). Each step is its own POST; an invalid form comes back
-with its errors in the page, never a bare 400."""
+with its errors in the page, never a bare 400.
+
+While the decision is open, the draft and its steps (hearing, taking the decision) are
+one form on the page, each button posting to its own step: the draft as typed is saved
+before the step, and a step's fields typed but not sent come back as typed, so no button
+discards what was typed elsewhere on the page."""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from decisions.actions import DecisionRefused
 from decisions.forms import (
     AppealForm,
     DecisionDraftForm,
+    FinaliseForm,
     HeardForm,
     HearingForm,
     LiftForm,
@@ -77,6 +83,7 @@ def detail_context(request: HttpRequest, decision: Decision, **forms_given: Any)
         "drafting": drafting,
         "steps": version.required_steps(urgent=decision.urgent),
         "problems": actions.problems(decision) if decision.is_open else [],
+        "overlaps": actions.overlap_warnings(decision) if decision.is_open else [],
         **documents_context(request, decision),
         "latest_end": decision.latest_end(),
         "follow_up": getattr(decision, "follow_up", None),
@@ -87,6 +94,7 @@ def detail_context(request: HttpRequest, decision: Decision, **forms_given: Any)
         )
         context["hearing_form"] = forms_given.get("hearing_form") or HearingForm(decision=decision)
         context["heard_form"] = forms_given.get("heard_form") or HeardForm()
+        context["finalise_form"] = FinaliseForm()
     if drafting and decision.status == Decision.Status.DECIDED:
         context["serve_form"] = forms_given.get("serve_form") or ServeForm()
     if drafting and decision.status in (Decision.Status.SERVED, Decision.Status.IN_FORCE):
@@ -108,6 +116,15 @@ def decision_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "decisions/decision_detail.html", detail_context(request, decision))
 
 
+# The marker the page's draft form sends along with every step of an open decision.
+WITH_DRAFT = "with_draft"
+# The steps that share the draft's form on the page, by their context name.
+DRAFT_STEPS: dict[str, type[forms.Form]] = {
+    "hearing_form": HearingForm,
+    "heard_form": HeardForm,
+}
+
+
 def step_view(
     form_class: type[forms.BaseForm] | None,
     form_name: str,
@@ -115,15 +132,27 @@ def step_view(
     done: Any,
 ) -> Callable[[HttpRequest, str], HttpResponse]:
     """A POST that validates one form and calls one workflow; refused steps and invalid
-    forms re-render the page with the reason, changing nothing."""
+    forms re-render the page with the reason, changing nothing. Sent from the draft's
+    form, the draft is saved first."""
 
     @login_required
     @require_POST
     def view(request: HttpRequest, code: str) -> HttpResponse:
         decision = get_decision_for_user(request, code, drafting=True)
+        if form_class is not DecisionDraftForm and WITH_DRAFT in request.POST:
+            draft = DecisionDraftForm(request.POST, instance=decision)
+            if not draft.is_valid():
+                step = build_form(form_class, request, decision)
+                return rerender(request, decision, draft_form=draft, **{form_name: step})
+            if draft.has_changed():
+                try:
+                    decision = store_draft(request, decision, draft)
+                except DecisionRefused as refusal:
+                    messages.error(request, str(refusal))
+                    return redirect("decision-detail", code=decision.code)
         form = build_form(form_class, request, decision)
         if form is not None and not form.is_valid():
-            return rerender(request, decision, form_name, form)
+            return rerender(request, decision, **{form_name: form})
         try:
             act(request, decision, form)
         except DecisionRefused as refusal:
@@ -131,9 +160,9 @@ def step_view(
                 messages.error(request, str(refusal))
                 return redirect("decision-detail", code=decision.code)
             form.add_error(None, str(refusal))
-            return rerender(request, decision, form_name, form)
+            return rerender(request, decision, **{form_name: form})
         messages.success(request, done)
-        return redirect("decision-detail", code=decision.code)
+        return done_response(request, decision, form_name)
 
     return view
 
@@ -150,19 +179,52 @@ def build_form(
     return form_class(request.POST)
 
 
-def rerender(request: HttpRequest, decision: Decision, form_name: str, form: Any) -> HttpResponse:
+def rerender(request: HttpRequest, decision: Decision, **forms_given: Any) -> HttpResponse:
     decision.refresh_from_db()
-    context = detail_context(request, decision, **{form_name: form})
+    kept = typed_steps(request, decision, sent=forms_given)
+    context = detail_context(request, decision, **(kept | forms_given))
     return render(request, "decisions/decision_detail.html", context, status=400)
 
 
+def typed_steps(
+    request: HttpRequest, decision: Decision, *, sent: Any
+) -> dict[str, forms.BaseForm]:
+    """The steps whose fields were typed but not sent for, shown again as typed."""
+    kept: dict[str, forms.BaseForm] = {}
+    for name, form_class in DRAFT_STEPS.items():
+        typed = {
+            field: request.POST[field]
+            for field in form_class.base_fields
+            if name not in sent and request.POST.get(field, "").strip()
+        }
+        if typed:
+            kept[name] = (
+                HearingForm(initial=typed, decision=decision)
+                if form_class is HearingForm
+                else form_class(initial=typed)
+            )
+    return kept
+
+
+def done_response(request: HttpRequest, decision: Decision, sent: str) -> HttpResponse:
+    """Back to the page, or, with another step's fields typed but not sent, the page
+    itself showing them as typed."""
+    decision.refresh_from_db()
+    kept = typed_steps(request, decision, sent={sent})
+    if not kept:
+        return redirect("decision-detail", code=decision.code)
+    context = detail_context(request, decision, **kept)
+    return render(request, "decisions/decision_detail.html", context)
+
+
+def store_draft(request: HttpRequest, decision: Decision, form: Any) -> Decision:
+    decision = actions.save_draft(decision=decision, values=form.cleaned_data, user=request.user)
+    messages.info(request, _("The draft was saved."))
+    return decision
+
+
 def save_draft(request: HttpRequest, decision: Decision, form: Any) -> None:
-    actions.require_open(decision)
-    with transaction.atomic():
-        form.save()
-        audit.record(
-            request.user, AuditEntry.Action.CHANGE, decision, fields=sorted(form.changed_data)
-        )
+    actions.save_draft(decision=decision, values=form.cleaned_data, user=request.user)
 
 
 def hearing(request: HttpRequest, decision: Decision, form: Any) -> None:
@@ -184,7 +246,9 @@ def heard(request: HttpRequest, decision: Decision, form: Any) -> None:
 
 
 def finalise(request: HttpRequest, decision: Decision, form: Any) -> None:
-    actions.finalise(decision=decision, user=request.user)
+    confirmation = FinaliseForm(request.POST)
+    confirmed = confirmation.is_valid() and confirmation.cleaned_data["overlap_confirmed"]
+    actions.finalise(decision=decision, user=request.user, overlap_confirmed=confirmed)
 
 
 def serve(request: HttpRequest, decision: Decision, form: Any) -> None:
