@@ -4,28 +4,39 @@ CONFINE cases (../shared/SCENARIO.md): a valet car wash, massage parlours, night
 restaurants, a house with a high registration turnover, an office building housing
 workers, a bar with nuisance complaints.
 
-Idempotent: premises are created once per address id, signals only for premises that
-have none, so a second run changes nothing.
+Zones and signals arrive as on the pages: the zones uploaded as layers through the
+import, the signals recorded by the coordinator through the signal form and its action
+(``record_signal``), so the demo holds nothing the pages cannot reach. The premises are
+written at once from the address points.
+
+Idempotent: premises are created once per address id, zones and signals only for a
+city that has none, so a second run changes nothing.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pyogrio
 import shapely
 from django.db import transaction
 from django.utils import timezone
 from pyproj import Transformer
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
-from gis import risk
-from gis.models import Indicator, Premises, Sector, Signal, Zone
+from gis.access import can_record_signals
+from gis.actions import record_signal
+from gis.forms.signals import SignalForm
+from gis.importing import import_file
+from gis.models import ImportRun, Indicator, Premises, Sector, Signal, Zone
 from gis.search import premises_key
-from partners.models import Municipality, Partner
+from partners.models import Municipality, Person, Role
 
 DATA = Path(__file__).parent / "demo_data"
 SOURCE_CRS = "EPSG:31370"
@@ -141,7 +152,7 @@ def load(municipality: Municipality) -> None:
     rng = random.Random(23027)  # noqa: S311 - reproducible demo data, not security
     if not Premises.objects.filter(municipality=municipality).exists():
         create_premises(municipality, rng)
-    load_zones(municipality)
+    load_zones(municipality, recorder(municipality, "stad-halle-iv"))
     add_signals(municipality, rng)
 
 
@@ -229,47 +240,51 @@ def make_premises(
     )
 
 
-def load_zones(municipality: Municipality) -> None:
-    import json
-
-    to_wgs84 = Transformer.from_crs(SOURCE_CRS, "EPSG:4326", always_xy=True)
-    collection = json.loads((DATA / "halle_zones_31370.geojson").read_text())
-    outlines = [
-        (
-            feature["properties"]["external_id"],
-            feature["properties"]["name"],
-            feature["properties"]["kind"],
-            shape(feature["geometry"]),
-        )
-        for feature in collection["features"]
-    ]
+def load_zones(municipality: Municipality, coordinator: Any) -> None:
+    """The outline of Halle, its police zone and its shopping axis, uploaded by the
+    coordinator as layers, as the import page does (one run per kind of zone, the
+    shipped file filtered by its kind)."""
+    if Zone.objects.filter(municipality=municipality).exists():
+        return
+    zones = DATA / "halle_zones_31370.geojson"
+    for kind in (Zone.Kind.MUNICIPALITY, Zone.Kind.POLICE_ZONE):
+        import_zones(municipality, coordinator, zones, kind, where=f"kind = '{kind}'")
     arterial = Premises.objects.filter(
         municipality=municipality, address__startswith="Bergensesteenweg"
     )
     points = [shapely.Point(x, y) for x, y in arterial.values_list("source_x", "source_y")]
-    if points:
-        axis = shapely.MultiPoint(points).buffer(80).simplify(10)
-        outlines.append(("demo-winkelas", "Winkelas Bergensesteenweg", "shopping_area", axis))
-    for external_id, name, kind, geometry in outlines:
-        if Zone.objects.filter(municipality=municipality, external_id=external_id).exists():
-            continue
-        wgs84 = shapely.transform(
-            geometry,
-            lambda coords: list(zip(*to_wgs84.transform(coords[:, 0], coords[:, 1]), strict=True)),
-        )
-        west, south, east, north = wgs84.bounds
-        Zone.objects.create(
-            municipality=municipality,
-            external_id=external_id,
-            kind=kind,
-            name=name,
-            geometry=mapping(wgs84),
-            west=west,
-            south=south,
-            east=east,
-            north=north,
-            source_crs=SOURCE_CRS,
-        )
+    if not points:
+        return
+    axis = shapely.MultiPoint(points).buffer(80).simplify(10)
+    with tempfile.TemporaryDirectory(prefix="integra-demo-") as folder:
+        path = Path(folder) / "winkelas.geojson"
+        feature = {
+            "type": "Feature",
+            "properties": {"external_id": "demo-winkelas", "name": "Winkelas Bergensesteenweg"},
+            "geometry": mapping(axis),
+        }
+        crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}}
+        collection = {"type": "FeatureCollection", "crs": crs, "features": [feature]}
+        path.write_text(json.dumps(collection))
+        import_zones(municipality, coordinator, path, Zone.Kind.SHOPPING_AREA)
+
+
+def import_zones(
+    municipality: Municipality, user: Any, path: Path, kind: str, **options: str
+) -> None:
+    run = import_file(
+        path,
+        kind=ImportRun.Kind.ZONES,
+        municipality=municipality.code,
+        user=user,
+        options={
+            **options,
+            "zone_kind": kind,
+            "mapping": {"id_field": "external_id", "name_field": "name"},
+        },
+    )
+    if run.status != ImportRun.Status.DONE:
+        raise RuntimeError(f"The demo's {kind} zones were not imported: {run.message}")
 
 
 def add_signals(municipality: Municipality, rng: random.Random) -> None:
@@ -277,8 +292,6 @@ def add_signals(municipality: Municipality, rng: random.Random) -> None:
         return
     today = timezone.localdate()
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
-    partners = {partner.slug: partner for partner in Partner.objects.all()}
-    touched = []
     for name, sector, _operator, street, signals in SCENARIO:
         premises = Premises.objects.filter(
             municipality=municipality, sector__code=sector, name=name, address__startswith=street
@@ -291,9 +304,8 @@ def add_signals(municipality: Municipality, rng: random.Random) -> None:
                 today - timedelta(days=days_ago),
                 source,
                 [indicators[code] for code in codes],
-                partners.get(partner_slug),
+                recorder(municipality, partner_slug),
             )
-        touched.append(premises)
     others = list(
         Premises.objects.filter(municipality=municipality, signals__isnull=True)
         .exclude(name__in=[row[0] for row in SCENARIO if row[0]])
@@ -308,10 +320,31 @@ def add_signals(municipality: Municipality, rng: random.Random) -> None:
             today - timedelta(days=rng.randrange(10, 900)),
             rng.choice(list(Signal.Source)),
             chosen,
-            partners.get("stad-halle-iv"),
+            recorder(municipality, "stad-halle-iv"),
         )
-        touched.append(premises)
-    risk.refresh(touched)
+
+
+def recorder(municipality: Municipality, partner_slug: str) -> Any:
+    """Who records a signal the scenario has from ``partner_slug``: someone of that
+    partner who may record signals, else the city's coordinator, who records what the
+    partners report (the signal's source says where it came from)."""
+    people = [
+        person
+        for person in Person.objects.filter(municipalities=municipality).select_related(
+            "user", "partner"
+        )
+        if can_record_signals(person.user)
+    ]
+    if not people:
+        raise RuntimeError(f"{municipality} has nobody who may record signals: load its people.")
+    people.sort(
+        key=lambda person: (
+            person.partner.slug != partner_slug,
+            not person.has_role(Role.COORDINATOR),
+            person.user.get_username(),
+        )
+    )
+    return people[0].user
 
 
 def add_signal(
@@ -319,14 +352,19 @@ def add_signal(
     received_on: date,
     source: str,
     indicators: list[Indicator],
-    partner: Partner | None,
+    user: Any,
 ) -> None:
-    signal = Signal.objects.create(
+    """Through the signal form and the action its page calls."""
+    form = SignalForm(
+        {
+            "source": source,
+            "received_on": received_on.isoformat(),
+            "indicators": [indicator.pk for indicator in indicators],
+            "description": "",
+            "confidentiality": Signal.Confidentiality.CITY,
+        },
         premises=premises,
-        source=source,
-        received_on=received_on,
-        description="",
-        confidentiality=Signal.Confidentiality.CITY,
-        recorded_by_partner=partner,
     )
-    signal.indicators.set(indicators)
+    if not form.is_valid():
+        raise RuntimeError(f"A demo signal for {premises} is refused: {form.errors.as_text()}")
+    record_signal(premises=premises, user=user, **form.cleaned_data)
