@@ -93,3 +93,25 @@ def test_a_refusal_without_a_message_still_says_something(
         page.get_by_role("button", name="Propose routes and slots").click()
     expect(page.get_by_role("alert")).to_contain_text("not allowed")
     screenshot("refusal-forbidden")
+
+
+def test_a_refusal_on_another_page_shows_the_reason_its_answer_carries(
+    live_server: Any, page: Any, screenshot: Any
+) -> None:
+    """The partner × competency matrix answers a refused toggle with its own error cell:
+    the same mechanism reads the reason from it and shows it beside the checkbox."""
+    build_cast()
+    log_in(page, live_server, "coordinator")
+    page.goto(live_server.url + reverse("competency-matrix"))
+    box = page.get_by_label("Police may check Fire safety and evacuation")
+    form = page.locator("form", has=box)
+    # The partner was removed in another tab meanwhile.
+    form.locator("input[name=partner]").evaluate(
+        "(input) => { input.value = '00000000-0000-0000-0000-000000000000'; }"
+    )
+    with page.expect_response(lambda r: "/competencies/toggle/" in r.url and r.status == 400):
+        box.check()
+    alert = page.locator("td", has=box).get_by_role("alert")
+    expect(alert).to_contain_text("does not work for your municipality")
+    expect(box).to_be_checked()
+    screenshot("refusal-competency-matrix")

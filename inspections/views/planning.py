@@ -233,7 +233,9 @@ def attempt(
 ) -> tuple[int, str | None]:
     """Apply the change in one transaction; the answer's status and note."""
     if not (status_change or action_day.is_editable):
-        return 400, _("This action day can no longer be changed.")
+        return 400, _("This action day is “%(status)s”: its plan can no longer be changed.") % {
+            "status": action_day.get_status_display()
+        }
     if not form.is_valid():
         return 400, form_errors(form)
     try:

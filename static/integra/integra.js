@@ -24,9 +24,11 @@ document.addEventListener("change", (event) => {
   function messageFrom(xhr) {
     const wording = texts();
     if (xhr.status >= 400 && xhr.status < 500 && xhr.responseText) {
-      const answer = new DOMParser().parseFromString(xhr.responseText, "text/html");
-      const found = answer.querySelector("[data-refusal]")
-        || answer.querySelector("[role=alert], .errorlist, .message.error");
+      // A <template> parses fragments as htmx does (a lone <td> survives) and runs nothing.
+      const answer = document.createElement("template");
+      answer.innerHTML = xhr.responseText;
+      const found = answer.content.querySelector("[data-refusal]")
+        || answer.content.querySelector("[role=alert], .errorlist, .message.error");
       const text = found && found.textContent.replace(/\s+/g, " ").trim();
       if (text) return text;
     }
