@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from partners.models import Municipality, Partner, Person, Role, SharingProtocol, person_of
 
@@ -34,6 +34,29 @@ def visible_people(user: Any) -> QuerySet[Person]:
 
 def visible_protocols(user: Any) -> QuerySet[SharingProtocol]:
     return SharingProtocol.objects.filter(municipality__in=visible_municipalities(user))
+
+
+def protocol_municipalities(user: Any) -> QuerySet[Municipality]:
+    """Municipalities whose sharing protocols the user makes and extends: their own,
+    as a coordinator (or administrator). Nobody writes what another city owns."""
+    person = person_of(user)
+    if person is None or not person.has_role(Role.COORDINATOR, Role.ADMIN):
+        return Municipality.objects.none()
+    return visible_municipalities(user)
+
+
+def get_protocol_for_user(request: HttpRequest, code: Any) -> SharingProtocol:
+    """A protocol the user may extend. 404 when it is not of their municipality (whether
+    another city has one is not theirs to know); 403 when they see it but may not
+    change it."""
+    protocol = (
+        visible_protocols(request.user).select_related("municipality").filter(code=code).first()
+    )
+    if protocol is None:
+        raise Http404("No such sharing protocol")
+    if not protocol_municipalities(request.user).filter(pk=protocol.municipality_id).exists():
+        raise PermissionDenied
+    return protocol
 
 
 def require_role(request: HttpRequest, *roles: str) -> Person:

@@ -2,23 +2,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners import audit
+from partners import audit, protocols
 from partners.access import (
     can_edit_competencies,
+    get_protocol_for_user,
+    protocol_municipalities,
     require_role,
     visible_municipalities,
     visible_partners,
     visible_people,
     visible_protocols,
 )
-from partners.forms import CompetencyToggleForm
+from partners.forms import CompetencyToggleForm, ProtocolExtendForm, ProtocolForm
 from partners.http import HtmxHttpRequest
 from partners.models import AuditEntry, Competency, Person, Role, person_of
 
@@ -65,7 +69,50 @@ def protocol_list(request: HttpRequest) -> HttpResponse:
         .select_related("municipality")
         .prefetch_related("parties", "themes")
     )
-    return render(request, "partners/protocol_list.html", {"protocols": protocols})
+    context = {
+        "protocols": protocols,
+        "writable": set(protocol_municipalities(request.user).values_list("pk", flat=True)),
+        "today": timezone.localdate(),
+    }
+    return render(request, "partners/protocol_list.html", context)
+
+
+@login_required
+def protocol_create(request: HttpRequest) -> HttpResponse:
+    """A coordinator makes a sharing protocol of their municipality."""
+    if not protocol_municipalities(request.user).exists():
+        raise PermissionDenied
+    form = ProtocolForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        protocol = protocols.create_protocol(user=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("The sharing protocol “%(title)s” was made.") % {"title": protocol.title}
+        )
+        return redirect("protocol-list")
+    return render(request, "partners/protocol_form.html", {"form": form})
+
+
+@login_required
+def protocol_extend(request: HttpRequest, code: str) -> HttpResponse:
+    """A coordinator adds parties and themes to a protocol of their municipality or
+    makes it last longer."""
+    protocol = get_protocol_for_user(request, code)
+    form = ProtocolExtendForm(request.POST or None, protocol=protocol)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        protocols.extend_protocol(
+            protocol=protocol,
+            user=request.user,
+            parties=list(data.get("add_parties") or []),
+            themes=list(data.get("add_themes") or []),
+            valid_to=data["valid_to"],
+        )
+        messages.success(
+            request,
+            _("The sharing protocol “%(title)s” was extended.") % {"title": protocol.title},
+        )
+        return redirect("protocol-list")
+    return render(request, "partners/protocol_extend.html", {"form": form, "protocol": protocol})
 
 
 def matrix_context(request: HttpRequest) -> dict:

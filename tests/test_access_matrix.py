@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from decisions import actions as decision_actions
 from gis.models import ImportRun
 from inspections.models import ActionDay, Submission, Team, Visit, VisitTask
-from partners.models import Competency, Role
+from partners.models import Competency, Role, SharingProtocol
 from tests.base import CastTestCase
 from tests.cast import make_user
 from tests.decision_fixtures import build_report_day, final_report, type_version
@@ -61,6 +61,8 @@ POST_ROUTES = {
     "logout",
     "set_language",
     "competency-toggle",
+    "protocol-create",
+    "protocol-extend",
     "gis-import-upload",
     "gis-import-start",
     "gis-import-retry",
@@ -182,6 +184,7 @@ class Fixture:
         day = self.days().get(variant)
         by_name: dict[str, dict[str, Any]] = {
             "partner-detail": {"code": self.police_partner.code},
+            "protocol-extend": {"code": SharingProtocol.objects.get(title="Protocol A").code},
             "field-visit": {"code": self.released_visit.code},
             "field-checklist": {"code": self.released_visit.code, "version": self.version.code},
             "report-compile": {"code": self.closed_visit.code},
@@ -385,6 +388,10 @@ EXPECTED: dict[str, str] = {
     "GET competency-toggle": "302 405 405 405 405 405 405 405 405",
     "POST competency-toggle": "302 302 403 403 403 403 403 302 302",
     "GET protocol-list": "302 200 200 200 200 200 200 200 200",
+    "GET protocol-create": "302 200 403 403 403 403 403 200 200",
+    "POST protocol-create": "302 200 403 403 403 403 403 200 200",
+    "GET protocol-extend": "302 404 403 403 403 403 403 200 200",
+    "POST protocol-extend": "302 404 403 403 403 403 403 200 200",
     "GET partner-detail": "302 404 200 200 200 200 200 200 200",
     "GET audit-log": "302 403 403 403 403 403 403 200 403",
     "GET subject-access": "302 403 403 403 403 403 403 200 403",
