@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from inspections import actions
-from tests.cast import build_cast
+from tests.cast import build_cast, make_partner
 from tests.conftest import wait_until
 from tests.planning_fixtures import give_trafficking_check, make_action_day, make_premises
 from tests.test_browser_planning import log_in
@@ -115,3 +115,50 @@ def test_a_refusal_on_another_page_shows_the_reason_its_answer_carries(
     expect(alert).to_contain_text("does not work for your municipality")
     expect(box).to_be_checked()
     screenshot("refusal-competency-matrix")
+
+
+def released_day() -> Any:
+    cast = build_cast()
+    give_trafficking_check(cast.police)
+    day = make_action_day(cast)
+    premises = [make_premises(cast.city_a, n, sector=None, name=f"Shop {n}") for n in (1, 2)]
+    who = {"action_day": day, "user": cast.coordinator}
+    actions.set_partners(**who, version=day.version, partners=[cast.police, cast.social])
+    actions.add_visits(**who, version=day.version, premises=premises)
+    team = actions.save_team(
+        **who,
+        version=day.version,
+        name="Team 1",
+        lead=cast.police_inspector,
+        members=[cast.social_inspector],
+    )
+    for visit in day.visits.all():
+        actions.assign_visit(visit=visit, team=team, user=cast.coordinator, version=day.version)
+    actions.plan_routes(**who, version=day.version)
+    for status in ("planned", "released"):
+        actions.change_status(**who, version=day.version, status=status)
+    make_partner("fire-a", "Fire", "local", cast.city_a)
+    return day
+
+
+def test_after_release_a_partner_without_protocol_is_refused_and_the_day_starts(
+    live_server: Any, page: Any, screenshot: Any
+) -> None:
+    day = released_day()
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    log_in(page, live_server, "coordinator")
+    page.goto(live_server.url + reverse("action-day-plan", args=[day.code]))
+    body = page.locator("#plan-body")
+    body.get_by_text("Participating partners").click()
+    body.get_by_label("Fire", exact=True).check()
+    with page.expect_response(lambda r: "/plan/partners/" in r.url and r.status == 400):
+        body.get_by_role("button", name="Save partners").click()
+    alert = body.get_by_role("alert")
+    expect(alert).to_contain_text("Fire takes part without a sharing protocol")
+    expect(alert).to_contain_text("back to “Planned”")
+    expect(body.get_by_label("Fire", exact=True)).to_be_checked()
+    expect(page.locator("#conflicts")).to_contain_text("No conflicts")
+    screenshot("refusal-partner-after-release")
+
+    page.get_by_role("button", name="Start the day").click()
+    expect(page.locator(".status-bar .badge")).to_have_text("In progress")

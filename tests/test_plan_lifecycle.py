@@ -86,6 +86,11 @@ class LifeCycleTests(ReleasedPlanTestCase):
         self.assertContains(response, "cannot go from", status_code=400)
         self.assertEqual(self.status(), ActionDay.Status.CLOSED)
 
+    def test_a_released_day_offers_the_way_back_to_planned(self) -> None:
+        page = self.client.get(reverse("action-day-plan", args=[self.day.code]))
+        self.assertContains(page, 'value="planned"')
+        self.assertContains(page, "Back to planned")
+
     def test_the_day_in_progress_offers_its_closing_button(self) -> None:
         self.post("plan-status", {"status": "in_progress"})
         page = self.client.get(reverse("action-day-plan", args=[self.day.code]))
