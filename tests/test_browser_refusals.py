@@ -122,7 +122,7 @@ def released_day() -> Any:
     give_trafficking_check(cast.police)
     day = make_action_day(cast)
     premises = [make_premises(cast.city_a, n, sector=None, name=f"Shop {n}") for n in (1, 2)]
-    who = {"action_day": day, "user": cast.coordinator}
+    who: dict[str, Any] = {"action_day": day, "user": cast.coordinator}
     actions.set_partners(**who, version=day.version, partners=[cast.police, cast.social])
     actions.add_visits(**who, version=day.version, premises=premises)
     team = actions.save_team(
