@@ -38,6 +38,8 @@ BOUNDARY_TOLERANCE = 0.005
 # from enough of them to say anything.
 EXTENT_TOLERANCE = 0.02
 EXTENT_MINIMUM = 20
+# How many of the other municipalities a warning names.
+SHOWN_VALUES = 5
 
 
 @functools.cache
@@ -143,7 +145,10 @@ def outside_by_field(municipality: Municipality, prepared: Prepared) -> str:
         "count": sum(others.values()),
         "total": len(prepared.ids),
         "field": prepared.municipality_field,
-        "values": ", ".join(f"{value}: {count}" for value, count in sorted(others.items())[:5]),
+        "values": ", ".join(
+            [f"{value}: {count}" for value, count in sorted(others.items())[:SHOWN_VALUES]]
+            + (["…"] if len(others) > SHOWN_VALUES else [])
+        ),
         "municipality": municipality.name,
         "filter": f"{prepared.municipality_field} = '{ours}'",
     }

@@ -30,6 +30,7 @@ ABBREVIATIONS = {
     "av": "avenue",
     "bd": "boulevard",
     "chee": "chaussee",
+    "st": "sint",
 }
 # Street words Flemish and Dutch names write joined to the name before them
 # (``Bergensesteenweg``), which people also type apart or abbreviated at the end.
@@ -150,16 +151,29 @@ def phrase_at(words: list[str], phrase: Iterable[str]) -> int:
     return -1
 
 
+def same_number(typed: str, own: str) -> bool:
+    """``12`` is the house number of ``12a`` too (typed without its letter); ``12a`` is
+    not ``12b``, and ``12`` never ``120``."""
+    return own == typed or (
+        typed.isdigit() and own[: len(typed)] == typed and own[len(typed) :].isalpha()
+    )
+
+
 def address_match(wanted: Wanted, address: str) -> bool:
     """Street and number as typed; a box typed must be the premises' box, unless the
     premises is the whole building (no box of its own)."""
     words = search_text(address).split()
-    start = phrase_at(words, wanted.street_number)
-    if start < 0:
-        return False
-    after = words[start + len(wanted.street_number) :]
-    own_box = after[1] if len(after) >= 2 and after[0] == "bus" else ""
-    return not wanted.box or not own_box or own_box == wanted.box
+    *street, number = wanted.street_number
+    size = len(wanted.street_number)
+    for start in range(len(words) - size + 1):
+        if words[start : start + size - 1] == street and same_number(
+            number, words[start + size - 1]
+        ):
+            after = words[start + size :]
+            own_box = after[1] if len(after) >= 2 and after[0] == "bus" else ""
+            if not wanted.box or not own_box or own_box == wanted.box:
+                return True
+    return False
 
 
 def name_match(wanted: Wanted, *names: str) -> bool:

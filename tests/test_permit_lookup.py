@@ -297,3 +297,29 @@ class ImportedPremisesTests(CastTestCase):
             body = self.client.post(LOOKUP, {"q": text}).content.decode()
             self.assertIn(FLAGGED, body, text)
             self.assertIn("Basiliekstraat 12, 1500 Halle", body, text)
+
+
+class HouseNumberTests(CastTestCase):
+    def setUp(self) -> None:
+        make_premises(self.city_a, 1, name="Frituur", address="Markt 12A, 1500 Halle")
+        make_premises(
+            self.city_a,
+            2,
+            name="Kapsalon",
+            address="Sint-Jozefstraat 4, 1500 Halle",
+            flagged_manually=True,
+        )
+        self.client.force_login(self.clerk)
+        self.client.cookies["django_language"] = "en"
+
+    def lookup(self, text: str) -> str:
+        return self.client.post(LOOKUP, {"q": text}).content.decode()
+
+    def test_a_number_typed_without_its_letter_finds_it(self) -> None:
+        for text in ("Markt 12", "markt 12a", "Markt 12 A"):
+            self.assertIn("Markt 12A, 1500 Halle", self.lookup(text), text)
+        self.assertIn("Nothing found for", self.lookup("Markt 12B"))
+        self.assertIn("Nothing found for", self.lookup("Markt 1"))
+
+    def test_sint_abbreviated(self) -> None:
+        self.assertIn(FLAGGED, self.lookup("St.-Jozefstr. 4"))
