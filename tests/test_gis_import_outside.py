@@ -174,3 +174,22 @@ class OutsideWithoutOutlineTests(LayerTestCase):
         run = dry_run(path, "23027", where="name = 'Stadhuis'")
         self.assertEqual(run.status, ImportRun.Status.REFUSED)
         self.assertIn("A filter works on GeoPackage, Shapefile and GeoJSON layers", run.message)
+
+
+class CommandTests(LayerTestCase):
+    def test_the_command_takes_the_municipality_field_and_the_filter(self) -> None:
+        Municipality.objects.filter(code="63049").update(name="Malmedy")
+        command = ("import_premises", BEST, "--municipality", "63049", "--dry-run")
+        summary, warning = run_command(*command, "--municipality-field", "municipality_nl")
+        self.assertTrue(
+            warning.startswith(
+                "5938 of 11223 premises belong to another municipality by their field "
+                "municipality_nl (Brussel: 2492, Halle: 3446)"
+            ),
+            warning,
+        )
+        summary, warning = run_command(*command, "--where", "nis_code = '63049'")
+        self.assertEqual(
+            (summary, warning),
+            ("dry run, nothing written: created 5285, updated 0, unchanged 0, skipped 0", ""),
+        )

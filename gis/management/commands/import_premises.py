@@ -14,7 +14,9 @@ class Command(BaseCommand):
         "lon/lat columns) into the premises register of one municipality. The CRS comes from "
         "the file (--crs when it has none). Re-importing updates premises by their id. A "
         "layer with invalid rows is refused whole unless --skip-invalid; every import is "
-        "logged. Ends with one summary line."
+        "logged. Premises outside the municipality (its outline, the boundary shipped with "
+        "Integra, its municipality field or its premises' area) are counted in a warning on "
+        "stderr. Ends with one summary line."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--bag-field", help="the BAG id")
         parser.add_argument("--address-id-field", help="the address register id")
         parser.add_argument("--operator-field", help="the operator's name")
+        parser.add_argument(
+            "--municipality-field",
+            help="the NIS/CBS code or name of each row's municipality (recognised by its "
+            "name when not given): rows of other municipalities are counted in a warning",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         mapping = {
@@ -43,6 +50,7 @@ class Command(BaseCommand):
                 "bag_field",
                 "address_id_field",
                 "operator_field",
+                "municipality_field",
             )
         }
         mapping["address_fields"] = options["address_field"]
