@@ -88,6 +88,7 @@ class City:
     signal_text: str
     hearing_place: str
     prosecutor_reference: str
+    teams: tuple[str, str] = ("Team 1", "Team 2")
 
 
 @dataclass
@@ -104,6 +105,9 @@ class Walk:
     contexts: list[Any] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
+    # Who signs for the social inspection: the inspector whose answers the finding
+    # holds last (after a merge, the one who merged).
+    social_signer: str = "social"
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
@@ -111,6 +115,12 @@ class Walk:
         started = time.monotonic()
         try:
             yield
+        except Exception:
+            # What each person had on screen when the step failed.
+            for index, context in enumerate(self.contexts):
+                for page in context.pages:
+                    self.shoot(page, f"failed-{name.replace(' ', '-')}-{index}")
+            raise
         finally:
             self.timings.append((name, time.monotonic() - started))
 
@@ -496,12 +506,13 @@ def coordinator_plans_the_day(walk: Walk, page: Any) -> None:
     walk.shoot(page, "09-plan-conflicts")
 
     people = city.people
-    make_team(walk, page, "Team 1", people["police"], [people["social"], people["social2"]])
-    make_team(walk, page, "Team 2", people["police2"], [])
+    first, second = city.teams
+    make_team(walk, page, first, people["police"], [people["social"], people["social2"]])
+    make_team(walk, page, second, people["police2"], [])
     rows = page.locator("tr[data-visit]")
     # Two trades for team 1, the last for team 2.
     for index in range(len(city.businesses)):
-        team = "Team 1" if index < len(city.businesses) - 1 else "Team 2"
+        team = first if index < len(city.businesses) - 1 else second
         with page.expect_response(lambda r: "/plan/assign/" in r.url):
             page.locator("tr[data-visit] select[name=team]").nth(index).select_option(label=team)
         settled(page)
@@ -526,7 +537,8 @@ def coordinator_plans_the_day(walk: Walk, page: Any) -> None:
     page.get_by_role("button", name=t("Mark as planned")).click()
     expect(page.locator(".status-bar .badge")).to_have_text(t("Planned"))
     page.get_by_role("button", name=t("Release to the participants")).click()
-    expect(page.locator(".status-bar .badge")).to_have_text(t("Released"))
+    # Release makes the briefing packs again (in the worker) before the page returns.
+    expect(page.locator(".status-bar .badge")).to_have_text(t("Released"), timeout=30000)
     walk.shoot(page, "11-plan-released")
 
 
@@ -559,7 +571,7 @@ def settled(page: Any) -> None:
 
 def coordinator_starts_the_day(walk: Walk, page: Any) -> None:
     page.get_by_role("button", name=walk.t("Start the day")).click()
-    expect(page.locator(".status-bar .badge")).to_have_text(walk.t("In progress"))
+    expect(page.locator(".status-bar .badge")).to_have_text(walk.t("In progress"), timeout=30000)
 
 
 # --- the field -------------------------------------------------------------------------
@@ -609,9 +621,16 @@ def outbox_count(page: Any) -> Any:
 
 def all_sent(walk: Walk, page: Any, shot: str) -> None:
     """The outbox empties; if it does not, the screenshot and the outbox's own words
-    say why."""
+    say why. A save made while the page's own sync was running waits for the next
+    round (every 30 s): the inspector presses "Send now", as one would."""
+    count = outbox_count(page)
     try:
-        expect(outbox_count(page)).to_have_text("0", timeout=15000)
+        expect(count).to_have_text("0", timeout=5000)
+        return
+    except AssertionError:
+        page.get_by_role("button", name=walk.t("Send now")).click()
+    try:
+        expect(count).to_have_text("0", timeout=35000)
     except AssertionError:
         walk.shoot(page, f"{shot}-not-sent")
         outbox = page.locator("#field-outbox").inner_text()
@@ -649,19 +668,29 @@ def inspectors_work_in_the_field(walk: Walk) -> None:
     walk.shoot(offline, "14-field-checklist-offline")
     offline.context.set_offline(False)
     offline.evaluate("window.dispatchEvent(new Event('online'))")
-    # Point 7 of issue 11: the colleague's answers come back beside ours, to merge.
-    merge = offline.locator("[data-merge], .field-merge")
-    retry = offline.get_by_role("button", name=walk.t("Try again"))
-    expect(merge.or_(retry).first).to_be_visible(timeout=15000)
-    walk.shoot(offline, "15-field-merge")
-    if merge.count():
+    # Point 7 of issue 11: the refused save waits in the outbox with its reason; the
+    # checklist, opened again, shows both versions to merge.
+    expect(offline.locator(".field-entry-reason").first).to_be_visible(timeout=15000)
+    offline.reload()
+    merge = offline.locator("#field-merge")
+    try:
+        expect(merge).to_be_visible()
+        shown = True
+    except AssertionError:
+        shown = False
+    if shown:
+        walk.shoot(offline, "15-field-merge")
         resolve_merge(walk, offline)
-        expect(outbox_count(offline)).to_have_text("0", timeout=15000)
+        all_sent(walk, offline, "15-field-merged")
+        expect(offline.locator("#q-workers_present")).to_have_value("4")
+        expect(offline.locator("#q-without_dimona_count")).to_have_value("3")
+        walk.social_signer = "social2"
     else:
+        walk.shoot(offline, "15-field-merge")
         walk.blocked_by(
-            "field: the offline inspector's save of a finding a colleague changed stays "
-            "'failed' with no way to merge (issue 11, point 7): "
-            + offline.locator("#field-outbox, [id*=outbox]").first.inner_text()[:300]
+            "field: the offline inspector's save of a finding a colleague changed is "
+            "refused and nothing offers to merge the two (issue 11, point 7): "
+            + offline.locator("#field-outbox").inner_text()[:300].replace("\n", " ")
         )
 
     open_checklist(walk, police, "police-identities")
@@ -686,9 +715,13 @@ def inspectors_work_in_the_field(walk: Walk) -> None:
 
 
 def resolve_merge(walk: Walk, page: Any) -> None:
-    """Keep the colleague's count of workers and our own count without Dimona, then
-    save the merged answers on top of the current version."""
-    page.get_by_role("button", name=re.compile(walk.t("Save"), re.IGNORECASE)).last.click()
+    """Keep the colleague's count of workers and our own count without Dimona (both
+    photos are kept), then save the merged answers on top of the current version."""
+    rows = page.locator("#field-merge-rows")
+    rows.locator("tr[data-name=workers_present] input[value=theirs]").check()
+    rows.locator("tr[data-name=without_dimona_count] input[value=mine]").check()
+    page.get_by_role("button", name=walk.t("Save the chosen answers")).click()
+    expect(page.locator("#form-status")).to_have_attribute("data-state", "saved")
 
 
 # --- after the day ---------------------------------------------------------------------
@@ -697,7 +730,7 @@ def resolve_merge(walk: Walk, page: Any) -> None:
 def coordinator_closes_the_day(walk: Walk, page: Any) -> None:
     page.reload()
     page.get_by_role("button", name=walk.t("Close the day")).click()
-    expect(page.locator(".status-bar .badge")).to_have_text(walk.t("Closed"))
+    expect(page.locator(".status-bar .badge")).to_have_text(walk.t("Closed"), timeout=30000)
     walk.shoot(page, "17-day-closed")
 
 
@@ -710,7 +743,7 @@ def partners_sign_the_report(walk: Walk, coordinator: Any) -> str:
     row.get_by_role("button", name=t("Compile the joint report")).click()
     expect(coordinator.get_by_role("heading", name=re.compile(t("Joint report")))).to_be_visible()
     report_url = coordinator.url
-    for part in ("police", "social"):
+    for part in ("police", walk.social_signer):
         # The inspectors find the report waiting for them on their home page.
         page = walk.open(walk.person(part))
         waiting = page.locator("#decisions-panel")

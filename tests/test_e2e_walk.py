@@ -92,3 +92,55 @@ def test_halle_walks_from_an_empty_installation_to_a_served_closure(
     assert "Raad van State" in decision
     assert "Marc Mertens" in decision
     assert not walk.blocked, walk.report()
+
+
+def test_administrator_makes_an_account_with_its_person_in_one_form(client: Any) -> None:
+    """The admin's user form carries the person: partner, roles ticked (stored as the
+    list of role codes) and municipalities; a city the partner does not work for is
+    refused by name."""
+    from django.contrib.auth.models import User
+
+    from partners.models import Municipality, Partner, Person
+
+    steps.install()
+    steps.create_first_administrator(HALLE.people["admin"])
+    halle = Municipality.objects.create(code="23027", name="Halle", language="nl", country="BE")
+    other = Municipality.objects.create(code="21004", name="Bruxelles", language="fr", country="BE")
+    police = Partner.objects.create(
+        slug="politie", name="Politiezone", short_name="Politie", level="local", country="BE"
+    )
+    police.municipalities.set([halle])
+    client.force_login(User.objects.get(username="beheerder"))
+    home = client.get("/")
+    assert b'href="/admin/"' in home.content
+
+    def add_user(username: str, city: Municipality) -> Any:
+        return client.post(
+            "/admin/auth/user/add/",
+            {
+                "username": username,
+                "first_name": "Piet",
+                "last_name": "Peeters",
+                "usable_password": "true",
+                "password1": steps.PASSWORD,
+                "password2": steps.PASSWORD,
+                "person-TOTAL_FORMS": "1",
+                "person-INITIAL_FORMS": "0",
+                "person-MIN_NUM_FORMS": "0",
+                "person-MAX_NUM_FORMS": "1",
+                "person-0-partner": str(police.pk),
+                "person-0-roles": ["inspector", "team_lead"],
+                "person-0-municipalities": [str(city.pk)],
+            },
+        )
+
+    refused = add_user("piet.elders", other)
+    assert refused.status_code == 200
+    assert "Politie does not work for Bruxelles." in refused.content.decode()
+    assert not User.objects.filter(username="piet.elders").exists()
+    assert add_user("piet.politie", halle).status_code == 302
+    person = Person.objects.get(user__username="piet.politie")
+    assert person.partner == police
+    assert person.roles == ["inspector", "team_lead"]
+    assert list(person.municipalities.all()) == [halle]
+    assert person.user.get_full_name() == "Piet Peeters"

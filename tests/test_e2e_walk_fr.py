@@ -68,6 +68,7 @@ BRUXELLES = City(
     signal_text="Signalement de riverains : le personnel dort dans le salon.",
     hearing_place="Hôtel de ville de Bruxelles",
     prosecutor_reference="BR.55.L1.4321/26",
+    teams=("Équipe 1", "Équipe 2"),
 )
 
 
