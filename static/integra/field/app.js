@@ -96,15 +96,34 @@
     label.textContent = entry.label || entry.kind;
     const state = document.createElement("span");
     state.className = "badge";
-    state.textContent = t[entry.status] || entry.status;
+    state.textContent = (entry.status === "conflict" ? t.conflictState : t[entry.status]) || entry.status;
     item.append(label, " ", state);
-    const waiting = (entry.photos || []).length - (entry.photos_sent || []).length;
-    if (entry.status !== "sent" && waiting > 0) item.append(` · ${waiting} ${t.photosPending}`);
+    const elsewhere = (entry.photos_elsewhere || []).length;
+    const waiting = (entry.photos || []).length - (entry.photos_sent || []).length - elsewhere;
+    if (entry.status !== "sent" && entry.status !== "merged" && waiting > 0) {
+      item.append(` · ${waiting} ${t.photosPending}`);
+    }
+    if (elsewhere > 0) {
+      const note = document.createElement("span");
+      note.className = "field-entry-elsewhere";
+      note.textContent = ` · ${elsewhere} ${t.photosElsewhere}`;
+      item.append(note);
+    }
     if (entry.reason) {
       const reason = document.createElement("p");
       reason.className = "field-entry-reason";
       reason.textContent = entry.reason;
       item.append(reason);
+    }
+    if (withRetry && entry.status === "conflict") {
+      const reason = document.createElement("p");
+      reason.className = "field-entry-reason";
+      reason.textContent = `${t.savedBy} ${entry.conflict.by}`;
+      const link = document.createElement("a");
+      link.className = "field-button field-compare";
+      link.href = entry.url || data.scope;
+      link.textContent = t.compare;
+      item.append(reason, link);
     }
     if (withRetry && entry.status === "failed") {
       const button = document.createElement("button");
@@ -120,6 +139,24 @@
     return item;
   }
 
+  // Checklists a colleague saved since this device's last save, until opened here.
+  async function renderChanged() {
+    const list = document.getElementById("field-changed-list");
+    if (!list) return;
+    const changed = (await Store.all("findings")).filter((local) => local.changed);
+    list.replaceChildren(...changed.map((local) => {
+      const item = document.createElement("li");
+      item.className = "field-entry field-entry-changed";
+      item.dataset.key = local.key;
+      const link = document.createElement("a");
+      link.href = local.url || data.scope;
+      link.textContent = local.label || local.key;
+      item.append(link, ` · ${t.changedBy} ${local.changed.by} · v${local.changed.version}`);
+      return item;
+    }));
+    list.hidden = changed.length === 0;
+  }
+
   async function renderOutbox() {
     const entries = (await Store.all("outbox")).sort((a, b) => a.created_at.localeCompare(b.created_at));
     const list = document.getElementById("field-outbox-list");
@@ -130,6 +167,7 @@
     document.getElementById("field-outbox").dataset.pending = String(entries.filter((e) => e.status === "pending").length);
     const sent = (await Store.all("sent")).sort((a, b) => b.sent_at.localeCompare(a.sent_at)).slice(0, 30);
     document.getElementById("field-sent-list").replaceChildren(...sent.map((entry) => entryItem(entry, false)));
+    await renderChanged();
     await markLocalStates();
   }
 
@@ -140,6 +178,7 @@
     try {
       const stopped = await Store.flush(data.api);
       if (stopped === "signin") text("field-connection", t.signIn).hidden = false;
+      else if (!stopped) await Store.refresh(data.api);
     } finally {
       syncing = false;
       await renderOutbox();
@@ -155,9 +194,15 @@
     for (const badge of document.querySelectorAll(".field-local-state[data-key]")) {
       const local = await Store.get("findings", badge.dataset.key);
       if (local && local.saved_at) {
-        const pending = (await Store.all("outbox")).some((e) => e.key === badge.dataset.key);
-        badge.textContent = pending ? t.localDraft : `${t.sent}${local.version ? " · v" + local.version : ""}`;
-        badge.dataset.local = pending ? "pending" : "sent";
+        const waiting = await Store.waiting(badge.dataset.key);
+        const conflict = waiting.some((e) => e.status === "conflict");
+        const state = conflict ? "conflict" : waiting.length ? "pending" : local.changed ? "changed" : "sent";
+        const version = local.version ? " · v" + local.version : "";
+        badge.textContent = {
+          conflict: t.conflictState, pending: t.localDraft,
+          changed: `${t.changedBy} ${local.changed && local.changed.by}${version}`, sent: `${t.sent}${version}`,
+        }[state];
+        badge.dataset.local = state;
       }
     }
     if (data.page === "visit") {
@@ -289,6 +334,10 @@
     }
   }
 
+  // Where each photo the answers name is, as the server last said (stored there, or
+  // held by which inspector's device).
+  const photoPlaces = Object.assign({}, data.known && data.known.photos);
+
   async function renderPhotos(name) {
     const list = document.querySelector(`[data-photos="${CSS.escape(name)}"]`);
     if (!list) return;
@@ -297,13 +346,20 @@
       const item = document.createElement("li");
       item.dataset.sha256 = hash;
       const photo = await Store.get("photos", hash);
+      const place = photoPlaces[hash] || {};
       if (photo) {
+        item.dataset.place = "here";
         const image = document.createElement("img");
         image.src = URL.createObjectURL(photo.blob);
         image.alt = t.photo;
         item.append(image);
       } else {
-        item.append(`${t.photo} ${hash.slice(0, 8)}`);
+        item.dataset.place = place.stored ? "server" : "elsewhere";
+        const note = document.createElement("span");
+        note.className = "field-photo-elsewhere";
+        note.textContent = place.stored ? t.photoOnServer
+          : place.held_by ? `${t.photoHeldBy} ${place.held_by}` : t.photoElsewhere;
+        item.append(note);
       }
       const remove = document.createElement("button");
       remove.type = "button";
@@ -319,14 +375,142 @@
     list.replaceChildren(...items);
   }
 
+  function labelOf(label) {
+    if (!label) return "";
+    if (typeof label === "string") return label;
+    return label[data.language] || label.nl || Object.values(label)[0] || "";
+  }
+
+  function shown(question, value) {
+    if (isEmpty(value)) return "—";
+    if (question.type === "photo") return `${value.length} ${t.photos}`;
+    const choices = question.type === "yes_no"
+      ? [{ name: "yes", label: t.yes }, { name: "no", label: t.no }] : question.choices || [];
+    const name = (choice) => {
+      const found = choices.find((c) => c.name === choice);
+      return found ? labelOf(found.label) : String(choice);
+    };
+    return Array.isArray(value) ? value.map(name).join(", ") : name(value);
+  }
+
+  // What the form is based on: the server version its answers came from, and the
+  // refused saves a merge settles.
+  const basis = { version: undefined, resolves: [] };
+
+  // Both versions side by side, question by question: the inspector takes one answer
+  // of each question that differs (photos of both are kept), and the result is saved
+  // on top of the colleague's version.
+  function showMerge(form, refused) {
+    const latest = refused[refused.length - 1];
+    const mine = latest.payload.answers;
+    const theirs = latest.conflict.answers;
+    Object.assign(photoPlaces, latest.conflict.photos || {});
+    const panel = document.getElementById("field-merge");
+    text("field-merge-by", `${t.savedBy} ${latest.conflict.by} · ${new Date(latest.conflict.at).toLocaleString()}`);
+    const rows = [];
+    for (const question of data.definition.questions) {
+      const name = question.name;
+      if (question.type === "note" || (mine[name] === undefined && theirs[name] === undefined)) continue;
+      const same = JSON.stringify(mine[name]) === JSON.stringify(theirs[name]);
+      const row = document.createElement("tr");
+      row.dataset.name = name;
+      row.dataset.same = String(same);
+      const cells = [labelOf(question.label), shown(question, mine[name]), shown(question, theirs[name])]
+        .map((value, index) => {
+          const cell = document.createElement(index === 0 ? "th" : "td");
+          cell.textContent = value;
+          return cell;
+        });
+      const choice = document.createElement("td");
+      if (same) choice.textContent = t.same;
+      else if (question.type === "photo") choice.textContent = t.bothKept;
+      else {
+        for (const side of ["mine", "theirs"]) {
+          const label = document.createElement("label");
+          label.className = "field-choice";
+          const input = document.createElement("input");
+          input.type = "radio";
+          input.name = `merge-${name}`;
+          input.value = side;
+          input.checked = side === "theirs";
+          label.append(input, " ", side === "mine" ? t.useMine : t.useTheirs);
+          choice.append(label);
+        }
+      }
+      row.append(...cells, choice);
+      rows.push(row);
+    }
+    document.getElementById("field-merge-rows").replaceChildren(...rows);
+    panel.hidden = false;
+    document.getElementById("field-merge-save").onclick = () => {
+      const merged = {};
+      for (const question of data.definition.questions) {
+        const name = question.name;
+        let value = theirs[name];
+        if (question.type === "photo") {
+          value = Array.from(new Set([...(theirs[name] || []), ...(mine[name] || [])]));
+        } else {
+          const picked = panel.querySelector(`input[name="merge-${CSS.escape(name)}"]:checked`);
+          if (picked && picked.value === "mine") value = mine[name];
+        }
+        if (!isEmpty(value)) merged[name] = value;
+      }
+      clearForm(form);
+      fill(form, merged);
+      basis.version = latest.conflict.version;
+      basis.resolves = refused.map((entry) => entry.client_id);
+      panel.hidden = true;
+      form.requestSubmit();
+    };
+  }
+
+  function clearForm(form) {
+    for (const input of form.querySelectorAll("input, textarea")) {
+      if (input.type === "radio" || input.type === "checkbox") input.checked = false;
+      else if (input.type !== "file") input.value = "";
+    }
+    for (const question of data.definition.questions) {
+      if (question.type === "photo") {
+        photoState[question.name] = [];
+        renderPhotos(question.name);
+      }
+    }
+  }
+
+  // What the form opens with. The device's own unsent saves come first; without them,
+  // a version a colleague saved since this device's last save replaces the device's
+  // copy (the device's save is part of the server's history), so that the next save
+  // is based on it and never silently replaces it.
+  async function openingAnswers() {
+    const waiting = await Store.waiting(data.key);
+    let local = await Store.get("findings", data.key);
+    const known = data.known;
+    if (waiting.length) return { answers: local && local.answers, waiting };
+    if (known && (!local || !local.saved_at)) {
+      await Store.knowVersion(data.key, known.version);
+      return { answers: known.answers, waiting };
+    }
+    if (known && local && (local.version === null || known.version > local.version)) {
+      local = await Store.adopt(data.key, {
+        version: known.version, answers: known.answers, by: known.recorded_by, at: "",
+      });
+    }
+    if (local && local.changed) {
+      text("field-changed", `${t.changedBy} ${local.changed.by} · v${local.changed.version}`).hidden = false;
+      local.changed = null;
+      await Store.put("findings", local);
+    }
+    return { answers: local && local.saved_at ? local.answers : known && known.answers, waiting };
+  }
+
   async function setUpChecklist() {
     const form = document.getElementById("checklist-form");
     if (!form) return;
-    const local = await Store.get("findings", data.key);
-    if (data.known) await Store.knowVersion(data.key, data.known.version);
-    const newest = local && local.saved_at ? local.answers : data.known ? data.known.answers : null;
+    const { answers: newest, waiting } = await openingAnswers();
     if (newest) fill(form, newest);
     collect(form, false);
+    const refused = waiting.filter((entry) => entry.status === "conflict");
+    if (refused.length) showMerge(form, refused);
     form.addEventListener("input", () => collect(form, false));
     form.addEventListener("change", async (event) => {
       const input = event.target;
@@ -358,8 +542,12 @@
         .flatMap((q) => answers[q.name]);
       await Store.saveFinding({
         key: data.key, visit: data.visit, templateVersion: data.templateVersion,
-        answers, photos, label: data.title,
+        answers, photos, label: data.title, url: window.location.pathname,
+        base: basis.version, resolves: basis.resolves,
       });
+      basis.version = undefined;
+      basis.resolves = [];
+      document.getElementById("field-merge").hidden = true;
       status.textContent = t.saved;
       status.dataset.state = "saved";
       await renderOutbox();

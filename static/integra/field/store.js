@@ -86,29 +86,65 @@
     return hash;
   }
 
-  // Save a checklist: remember the answers locally and queue one submission.
-  async function saveFinding({ key, visit, templateVersion, answers, photos, label }) {
+  // Save a checklist: remember the answers locally and queue one submission. A save
+  // that merges a colleague's version names that version as its base (``base``) and
+  // settles the refused saves it was merged from (``resolves``).
+  async function saveFinding({ key, visit, templateVersion, answers, photos, label, url, base, resolves }) {
     const entry = {
       client_id: uuid(),
       kind: "finding",
       key,
       label,
+      url,
       status: "pending",
       reason: "",
       created_at: new Date().toISOString(),
       posted: false,
       photos,
       photos_sent: [],
+      photos_elsewhere: [],
       payload: { visit, template_version: templateVersion, answers, recorded_at: new Date().toISOString() },
     };
     const local = (await get("findings", key)) || { key, version: null };
+    if (base !== undefined) {
+      entry.payload.base_version = base;
+      local.version = base;
+    }
     local.answers = answers;
+    local.label = label;
+    local.url = url;
+    local.changed = null;
     local.templateVersion = templateVersion;
     local.last_client_id = entry.client_id;
     local.saved_at = entry.created_at;
     await put("findings", local);
     await put("outbox", entry);
+    for (const clientId of resolves || []) {
+      const refused = await get("outbox", clientId);
+      if (!refused) continue;
+      refused.status = "merged";
+      refused.sent_at = entry.created_at;
+      await put("sent", refused);
+      await remove("outbox", clientId);
+    }
     return entry;
+  }
+
+  // The saves of one checklist still on this device (not yet accepted by the server).
+  async function waiting(key) {
+    return (await all("outbox")).filter((entry) => entry.key === key)
+      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  // A colleague's save since this device's last one: the device takes the server's
+  // version, so that its next save is based on it, and says so.
+  async function adopt(key, server) {
+    const local = (await get("findings", key)) || { key, version: null };
+    local.version = server.version;
+    local.answers = server.answers;
+    local.changed = { by: server.by, at: server.at, version: server.version };
+    await put("findings", local);
+    return local;
   }
 
   async function saveOutcome({ visit, action, label }) {
@@ -186,21 +222,26 @@
       }
       const body = JSON.stringify({ client_id: entry.client_id, ...entry.payload });
       const response = await send(api, "POST", "findings", body, "application/json");
+      if (response.status === 409) return refuseAsStale(entry, response);
       if (response.status !== 200 && response.status !== 201) return fail(entry, response);
       const finding = await response.json();
       entry.posted = true;
       entry.version = finding.submission_version;
+      entry.missing = finding.missing_photos;
       await put("outbox", entry);
       await knowVersion(entry.key, finding.submission_version);
     }
+    entry.photos_elsewhere = entry.photos_elsewhere || [];
     for (const hash of entry.photos || []) {
-      if (entry.photos_sent.includes(hash)) continue;
+      if (entry.photos_sent.includes(hash) || entry.photos_elsewhere.includes(hash)) continue;
+      // The server has it already: nothing to send.
+      if (entry.missing && !entry.missing.includes(hash)) continue;
       const photo = await get("photos", hash);
       if (!photo) {
-        entry.status = "failed";
-        entry.reason = "photo missing on this device";
+        // Held by another device, which sends it itself; the others still go.
+        entry.photos_elsewhere.push(hash);
         await put("outbox", entry);
-        return;
+        continue;
       }
       const url = `findings/${entry.client_id}/evidence/${hash}`;
       const response = await send(api, "PUT", url, photo.blob, photo.type || "image/jpeg");
@@ -209,6 +250,28 @@
       await put("outbox", entry);
     }
     await finish(entry);
+  }
+
+  // Someone saved this finding since the version this save was based on: nothing was
+  // written. The save stays on the device, with the current version, until the
+  // inspector has chosen between the two; it is never sent again as it is.
+  async function refuseAsStale(entry, response) {
+    let problem = {};
+    try {
+      problem = await response.json();
+    } catch (error) {
+      problem = {};
+    }
+    entry.status = "conflict";
+    entry.reason = "";
+    entry.conflict = {
+      version: problem.current_version,
+      answers: problem.current_answers || {},
+      by: problem.current_by || "",
+      at: problem.current_at || "",
+      photos: problem.current_photos || {},
+    };
+    await put("outbox", entry);
   }
 
   async function flushOutcome(api, entry) {
@@ -237,7 +300,7 @@
       let stopped = "";
       const entries = (await all("outbox")).sort((a, b) => a.created_at.localeCompare(b.created_at));
       for (const entry of entries) {
-        if (entry.status === "failed") continue;
+        if (entry.status === "failed" || entry.status === "conflict") continue;
         try {
           if (entry.kind === "finding") await flushFinding(api, entry);
           else await flushOutcome(api, entry);
@@ -256,12 +319,40 @@
 
   async function retry(clientId) {
     const entry = await get("outbox", clientId);
-    if (entry) {
+    if (entry && entry.status === "failed") {
       entry.status = "pending";
       entry.reason = "";
       await put("outbox", entry);
     }
   }
 
-  root.IntegraStore = { open, get, all, put, remove, addPhoto, saveFinding, saveOutcome, knowVersion, flush, retry, uuid, sha256 };
+  // After sending: ask the server for each checklist this device saved whether a
+  // colleague saved it since; the device then holds their version (see adopt).
+  async function refresh(api) {
+    const pending = new Set((await all("outbox")).map((entry) => entry.key));
+    const changed = [];
+    for (const local of await all("findings")) {
+      if (!local.last_client_id || pending.has(local.key) || local.version === null) continue;
+      let response;
+      try {
+        response = await send(api, "GET", `findings/${local.last_client_id}`, undefined, "application/json");
+      } catch (error) {
+        if (error instanceof Stop) return changed;
+        throw error;
+      }
+      if (response.status !== 200) continue;
+      const finding = await response.json();
+      if (finding.version > local.version) {
+        changed.push(await adopt(local.key, {
+          version: finding.version, answers: finding.answers, by: finding.recorded_by, at: finding.recorded_at,
+        }));
+      }
+    }
+    return changed;
+  }
+
+  root.IntegraStore = {
+    open, get, all, put, remove, addPhoto, saveFinding, saveOutcome, knowVersion, flush, retry, uuid, sha256,
+    waiting, adopt, refresh,
+  };
 })(typeof self !== "undefined" ? self : this);
