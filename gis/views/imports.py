@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +101,9 @@ def preview_context(run: ImportRun, layer_name: str | None, data: Any = None) ->
         except LayerError as error:
             refuse(run, str(error))
             return {"run": run}
-        form = mapping_form(run, layer, layers, data, partial(count_features, source, layer=name))
+        form = mapping_form(
+            run, layer, layers, data, lambda where: count_features(source, layer=name, where=where)
+        )
         where = form.cleaned_data["where"] if form.is_bound and form.is_valid() else ""
         if not form.is_bound and form.initial.get("where"):
             where = checked_filter(form, form.initial["where"])
@@ -123,18 +124,14 @@ def mapping_form(
     layer: Layer,
     layers: list[str],
     data: Any,
-    count_rows: Callable[..., int],
+    count_rows: Callable[[str], int],
 ) -> MappingForm:
     """The mapping form for ``layer``: as sent, or proposed from its field names and, for
     a run tried again (see import_retry), as it was chosen last time."""
     zones = run.kind == ImportRun.Kind.ZONES
-
-    def counted(where: str) -> int:
-        return count_rows(where=where)
-
     if data is not None:
         return MappingForm(
-            data, fields=layer.fields, layers=layers, zones=zones, count_rows=counted
+            data, fields=layer.fields, layers=layers, zones=zones, count_rows=count_rows
         )
     initial = {**detect_mapping(layer.fields, zones=zones), "layer": layer.name}
     if run.options.get("layer") in (None, layer.name):
@@ -146,7 +143,7 @@ def mapping_form(
         initial["crs"] = run.options.get("crs", "")
         initial["where"] = run.options.get("where", "")
     return MappingForm(
-        initial=initial, fields=layer.fields, layers=layers, zones=zones, count_rows=counted
+        initial=initial, fields=layer.fields, layers=layers, zones=zones, count_rows=count_rows
     )
 
 
