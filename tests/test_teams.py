@@ -8,8 +8,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from inspections.models import Team, Visit
-from partners.models import AuditEntry, Role
+from inspections.models import ActionDay, Team, Visit, VisitTask
+from partners.models import AuditEntry, Competency, Role
 from tests.base import CastTestCase
 from tests.cast import make_user
 from tests.planning_fixtures import give_trafficking_check, make_action_day, make_premises
@@ -173,3 +173,23 @@ class DeleteTeamTests(TeamCase):
         )
         self.assertContains(response, "Someone else changed this plan", status_code=409)
         assert self.day.teams.exists()
+
+    def test_after_release_a_deletion_that_would_leave_checks_without_people_is_refused(
+        self,
+    ) -> None:
+        self.post("plan-team", {"name": "Team 2", "lead": self.social_inspector.pk})
+        premises = make_premises(self.city_a, 1, sector=None)
+        self.post("plan-add-visits", {"premises": [str(premises.code)]})
+        visit = Visit.objects.get()
+        self.post("plan-assign", {"visit": str(visit.code), "team": self.team.pk})
+        undeclared = Competency.objects.get(code="undeclared-work")
+        VisitTask.objects.create(visit=visit, competency=undeclared, partner=self.social)
+        ActionDay.objects.filter(pk=self.day.pk).update(status=ActionDay.Status.RELEASED)
+        team_2 = self.day.teams.get(name="Team 2")
+        response = self.post("plan-team-delete", {"team": team_2.pk})
+        self.assertContains(
+            response,
+            "Social Inspection has checks to do but nobody in any team.",
+            status_code=400,
+        )
+        assert self.day.teams.filter(name="Team 2").exists()
