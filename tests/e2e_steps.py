@@ -668,17 +668,16 @@ def inspectors_work_in_the_field(walk: Walk) -> None:
     walk.shoot(offline, "14-field-checklist-offline")
     offline.context.set_offline(False)
     offline.evaluate("window.dispatchEvent(new Event('online'))")
-    # Point 7 of issue 11: the refused save waits in the outbox with its reason; the
-    # checklist, opened again, shows both versions to merge.
+    # Point 7 of issue 11: the refused save waits in the outbox with the colleague's
+    # name and a link to compare both versions, question by question.
     expect(offline.locator(".field-entry-reason").first).to_be_visible(timeout=15000)
-    offline.reload()
-    merge = offline.locator("#field-merge")
-    try:
-        expect(merge).to_be_visible()
-        shown = True
-    except AssertionError:
-        shown = False
+    compare = offline.locator("#field-outbox").get_by_role(
+        "link", name=walk.t("Compare and choose")
+    )
+    shown = compare.count() > 0
     if shown:
+        compare.first.click()
+        expect(offline.locator("#field-merge")).to_be_visible()
         walk.shoot(offline, "15-field-merge")
         resolve_merge(walk, offline)
         all_sent(walk, offline, "15-field-merged")
@@ -755,10 +754,15 @@ def partners_sign_the_report(walk: Walk, coordinator: Any) -> str:
     return report_url
 
 
-def download(page: Any, link: Any) -> str:
+def download(walk: Walk, page: Any, link: Any, name: str) -> str:
+    """Download a PDF through its link, keep it beside the screenshots to look at, and
+    return its text."""
     with page.expect_download() as info:
         link.click()
     content = Path(info.value.path()).read_bytes()
+    assert content.startswith(b"%PDF"), content[:100]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / f"{walk.prefix}-{name}.pdf").write_bytes(content)
     return " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
 
 
@@ -771,7 +775,9 @@ def mayor_decides(walk: Walk) -> tuple[Any, str, str]:
     page = walk.open(walk.person("mayor"))
     page.get_by_role("link", name=t("Reports")).first.click()
     page.locator("tr", has_text=target.name).get_by_role("link").first.click()
-    report_text = download(page, page.get_by_role("link", name=re.compile(t("PDF"))).first)
+    report_text = download(
+        walk, page, page.get_by_role("link", name=re.compile(t("PDF"))).first, "joint-report"
+    )
     walk.shoot(page, "19-mayor-report")
     page.get_by_role("link", name=t("Draft a decision")).click()
     select_by_text(page, t("Decision type"), "134quinquies")
@@ -804,7 +810,9 @@ def mayor_decides(walk: Walk) -> tuple[Any, str, str]:
     expect(page.locator(".messages")).to_contain_text(
         t("The decision was taken; its document is being generated.")
     )
-    decision_text = download(page, page.get_by_role("link", name=re.compile(r"\(PDF\)")).first)
+    decision_text = download(
+        walk, page, page.get_by_role("link", name=re.compile(r"\(PDF\)")).first, "decision"
+    )
     serve(walk, page)
     walk.shoot(page, "21-decision-served")
     return page, report_text, decision_text

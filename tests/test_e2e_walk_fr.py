@@ -93,6 +93,8 @@ def test_brussels_walks_the_path_in_french(live_server: Any, browser: Any, tmp_p
     # The joint report and the decision, downloaded from the pages and read back.
     assert "Salon Étoile" in report
     assert "Procès-verbal commun" in report or "Rapport commun" in report
+    # The checklist's legal reference is one Dutch text, whatever the city's language.
+    assert "Sociaal Strafwetboek" not in report, "a Dutch legal reference in the French report"
     assert "Code pénal social art. 181" in report
     assert "134quinquies" in decision
     assert "Nouvelle loi communale" in decision
