@@ -95,6 +95,7 @@ class LifeCycleTests(ReleasedPlanTestCase):
         self.post("plan-status", {"status": "in_progress"})
         page = self.client.get(reverse("action-day-plan", args=[self.day.code]))
         self.assertContains(page, 'value="closed"')
+        self.assertContains(page, "The plan no longer changes")
 
 
 class ReleaseGateTests(ReleasedPlanTestCase):
