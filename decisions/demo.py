@@ -5,10 +5,18 @@ human trafficking (art. 134quinquies, 4 months) decided after the prosecutor's
 consultation and the operator's hearing, served and in force — so `mayor` sees the
 whole path, `clerk` sees the premises flagged and `coordinator` the follow-up.
 
-Findings are stored as the field code stores them: answers validated against the
-published checklist version, one answer row per answer with the question's sharing
-level, indicator and legal reference. The day is closed, so the field API (which only
-accepts released days) is not the way in.
+Everything goes in through what the pages and the field app call, so the demo holds
+nothing the interface cannot reach:
+
+- the findings are submitted by each inspector through the sync API's own function
+  (``inspections.sync.submit``, photos through ``inspections.evidence.store_photo``)
+  while the day is still in progress: :func:`record_closed_day_findings` is registered
+  with ``inspections.demo`` when this module is imported (``load_demo`` imports it
+  before it builds the days) and is called once the day's visits have ended;
+- the report is compiled by the mayor's office and signed by each partner through the
+  report actions the report pages call;
+- the decision is drafted, its hearing scheduled and recorded, its fields filled in
+  through the decision page's form and action, then taken and served.
 
 Idempotent: nothing is added when the first visit already has a joint report.
 """
@@ -17,16 +25,19 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import datetime, time, timedelta
+import uuid
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from decisions import actions, reports
 from decisions.catalogue import seed_catalogue
+from decisions.forms import DecisionDraftForm
 from decisions.models import (
     Decision,
     DecisionType,
@@ -35,18 +46,15 @@ from decisions.models import (
     LegalArticle,
     add_months,
 )
-from gis.models import Indicator
-from inspections.checklists.definition import clean_answers
-from inspections.demo import LAST_MONTH_TITLE
-from inspections.evidence import keep_evidence
-from inspections.models import (
-    ActionDay,
-    ChecklistTemplate,
-    Finding,
-    FindingAnswer,
-    Visit,
-)
+from inspections import evidence, sync
+from inspections.checklists.definition import photos_in
+from inspections.demo import LAST_MONTH_TITLE, on_closed_day_field_work
+from inspections.field_access import current_versions
+from inspections.models import ActionDay, ChecklistTemplate, Finding, Visit
 from partners.models import Municipality
+
+# Submissions of the demo have fixed client ids, as a device keeps them.
+DEMO_CLIENTS = uuid.UUID("6f0c3c1e-3d0b-4a55-9d8e-0d5e1a7c2b10")
 
 # partner slug, user, checklist, answers (photo answers are filled in with demo photos)
 FIRST_VISIT: list[tuple[str, str, str, dict[str, Any]]] = [
@@ -79,17 +87,21 @@ FIRST_VISIT: list[tuple[str, str, str, dict[str, Any]]] = [
             "documents": ["#photo:papers"],
         },
     ),
+    # The fire service has no fire-safety check at these premises in the day's plan; like
+    # every partner it checks the human-trafficking indicators, shared with the partners
+    # only: its report section says so, and counts none of it.
     (
         "hvz-vbw",
         "fire",
-        "fire-safety",
+        "trafficking-indicators",
         {
-            "exits_clear": "no",
-            "extinguishers": "no",
-            "hazards": ["wiring", "gas", "no_detector"],
-            "people_sleeping": "yes",
-            "closure_advised": "yes",
-            "fire_photos": ["#photo:mattresses", "#photo:wiring"],
+            "papers_held": "yes",
+            "interpreter_present": "yes",
+            "debt": "yes",
+            "no_own_money": "yes",
+            "minors": "no",
+            "victims_count": 5,
+            "referred": "yes",
         },
     ),
 ]
@@ -100,9 +112,14 @@ OTHER_VISITS: list[tuple[str, str, str, dict[str, Any]]] = [
         "social-employment",
         {"workers_present": 2, "without_dimona": "no", "contracts": "all"},
     ),
-    ("hvz-vbw", "fire", "fire-safety", {"exits_clear": "yes", "extinguishers": "no"}),
+    (
+        "hvz-vbw",
+        "fire",
+        "trafficking-indicators",
+        {"papers_held": "no", "interpreter_present": "no", "debt": "no"},
+    ),
 ]
-PHOTO_COLOURS = {"papers": "#c8b88a", "mattresses": "#7a8aa0", "wiring": "#a05a3c"}
+PHOTO_COLOURS = {"papers": "#c8b88a"}
 
 
 def demo_photo(name: str) -> bytes:
@@ -116,63 +133,80 @@ def demo_photo(name: str) -> bytes:
     return stream.getvalue()
 
 
-def store_photo(name: str, user: Any) -> str:
-    data = demo_photo(name)
-    sha256 = hashlib.sha256(data).hexdigest()
-    keep_evidence(data, sha256, user)
-    return sha256
+def photo_answers(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The answers with each "#photo:<name>" replaced by the photo's SHA-256, as the
+    field app sends them, and the photos' bytes by SHA-256."""
+    photos: dict[str, bytes] = {}
+    sent: dict[str, Any] = {}
+    for name, value in answers.items():
+        if isinstance(value, list) and value and str(value[0]).startswith("#photo:"):
+            blobs = [demo_photo(item.removeprefix("#photo:")) for item in value]
+            hashes = [hashlib.sha256(blob).hexdigest() for blob in blobs]
+            photos.update(zip(hashes, blobs, strict=True))
+            sent[name] = hashes
+        else:
+            sent[name] = value
+    return sent, photos
 
 
 def record_finding(
     visit: Visit, partner_slug: str, user: Any, slug: str, answers: dict[str, Any]
 ) -> Finding:
-    """Store one finding and its answer rows the way the field code does."""
+    """Submit one finding and its photos as the inspector's device does."""
     if user.person.partner.slug != partner_slug:
         raise ValueError(f"{user} does not work for {partner_slug}")
     template = ChecklistTemplate.objects.get(slug=slug)
-    version = template.current_version()
-    assert version is not None
-    answers = {
-        name: [store_photo(v.removeprefix("#photo:"), user) for v in value]
-        if isinstance(value, list) and value and str(value[0]).startswith("#photo:")
-        else value
-        for name, value in answers.items()
-    }
-    cleaned, errors = clean_answers(version.definition, answers)
-    if errors:
-        raise ValueError(f"Demo answers do not fit {slug}: {errors}")
-    recorded_at = visit.started_at or timezone.now()
-    finding = Finding.objects.create(
-        visit=visit,
-        partner=user.person.partner,
-        template=template,
-        template_version=version,
-        answers=cleaned,
-        recorded_by=user,
-        recorded_at=recorded_at + timedelta(minutes=20),
+    version = current_versions([template])[template.pk]
+    sent, photos = photo_answers(answers)
+    started = visit.started_at or timezone.now()
+    stored = sync.submit(
+        user=user,
+        client_id=uuid.uuid5(DEMO_CLIENTS, f"{visit.code}/{slug}"),
+        visit_code=visit.code,
+        version_code=version.code,
+        answers=sent,
+        base_version=None,
+        recorded_at=started + timedelta(minutes=20),
     )
-    questions = {item["name"]: item for item in version.questions}
-    indicators = Indicator.objects.in_bulk(
-        [item["indicator"] for item in questions.values() if item.get("indicator")],
-        field_name="code",
-    )
-    FindingAnswer.objects.bulk_create(
-        FindingAnswer(
-            finding=finding,
-            question=name,
-            kind=questions[name]["type"],
-            value=value,
-            sharing=questions[name].get("sharing") or "city",
-            indicator=indicators.get(questions[name].get("indicator") or ""),
-            legal_reference=questions[name].get("legal_reference", ""),
+    for sha256 in sorted(photos_in(version.definition, stored.submission.answers)):
+        evidence.store_photo(
+            user=user, submission=stored.submission, sha256=sha256, data=photos[sha256]
         )
-        for name, value in cleaned.items()
-    )
-    return finding
+    return stored.finding
+
+
+@on_closed_day_field_work
+def record_closed_day_findings(action_day: ActionDay) -> None:
+    """The inspectors' findings of last month's day, its visits ended, the day still in
+    progress."""
+    visits = list(action_day.visits.filter(status=Visit.Status.DONE).order_by("route_order", "pk"))
+    if not visits:
+        return
+    users = {user.username: user for user in get_user_model().objects.select_related("person")}
+    first, *others = visits
+    for partner, username, slug, answers in FIRST_VISIT:
+        record_finding(first, partner, users[username], slug, answers)
+    for visit in others[:3]:
+        for partner, username, slug, answers in OTHER_VISITS:
+            record_finding(visit, partner, users[username], slug, answers)
 
 
 def at(day: Any, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def fill_draft(decision: Decision, user: Any, **changes: Any) -> Decision:
+    """Change the draft through the decision page's own form and action."""
+    data = {
+        name: value
+        for name, value in model_to_dict(decision, fields=Decision.DRAFT_FIELDS).items()
+        if value is not None
+    }
+    data["articles"] = [article.pk for article in data.get("articles", [])]
+    form = DecisionDraftForm({**data, **changes}, instance=decision)
+    if not form.is_valid():
+        raise ValueError(f"The demo's draft does not fit the form: {form.errors.as_json()}")
+    return actions.save_draft(decision=decision, values=form.cleaned_data, user=user)
 
 
 def decide_closure(report: JointReport, mayor: Any) -> Decision:
@@ -198,21 +232,27 @@ def decide_closure(report: JointReport, mayor: Any) -> Decision:
         user=mayor,
     )
     decided = held + timedelta(days=15)
-    decision.decision_date = decided
-    decision.effective_from = decided + timedelta(days=1)
-    decision.expires_on = add_months(decided + timedelta(days=1), 4)
-    decision.prosecutor_consulted_on = held + timedelta(days=5)
-    decision.prosecutor_reference = "HV.55.L1.2025/0412"
-    decision.prosecutor_advice = (
-        "Geen bezwaar tegen een bestuurlijke sluiting; het onderzoek loopt."
+    decision = fill_draft(
+        decision,
+        mayor,
+        measure="closure",
+        decision_date=iso(decided),
+        effective_from=iso(decided + timedelta(days=1)),
+        expires_on=iso(add_months(decided + timedelta(days=1), 4)),
+        prosecutor_consulted_on=iso(held + timedelta(days=5)),
+        prosecutor_reference="HV.55.L1.2025/0412",
+        prosecutor_advice="Geen bezwaar tegen een bestuurlijke sluiting; het onderzoek loopt.",
+        lifting_condition=(
+            "Tot de uitbater bewijst dat de nodige maatregelen genomen zijn: aangifte van alle "
+            "werknemers, ontruiming van de slaapplaatsen, een gunstig brandweeradvies."
+        ),
     )
-    decision.lifting_condition = (
-        "Tot de uitbater bewijst dat de nodige maatregelen genomen zijn: aangifte van alle "
-        "werknemers, ontruiming van de slaapplaatsen, een gunstig brandweeradvies."
-    )
-    decision.save()
     decision = actions.finalise(decision=decision, user=mayor)
     return actions.serve(decision=decision, dispatch_date=decided + timedelta(days=1), user=mayor)
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
 
 
 @transaction.atomic
@@ -225,14 +265,11 @@ def load(municipality: Municipality) -> None:
     visits = list(day.visits.filter(status=Visit.Status.DONE).order_by("route_order", "pk"))
     if not visits or JointReport.objects.filter(visit=visits[0]).exists():
         return
-    users = {user.username: user for user in get_user_model().objects.select_related("person")}
-    first, *others = visits
+    first = visits[0]
     if not Finding.objects.filter(visit=first).exists():
-        for partner, username, slug, answers in FIRST_VISIT:
-            record_finding(first, partner, users[username], slug, answers)
-        for visit in others[:3]:
-            for partner, username, slug, answers in OTHER_VISITS:
-                record_finding(visit, partner, users[username], slug, answers)
+        # A day built before this module was loaded has no findings to report on.
+        return
+    users = {user.username: user for user in get_user_model().objects.select_related("person")}
     report = reports.compile_report(visit=first, user=users["mayor"])
     for username in ("police", "social", "fire"):
         person = users[username].person

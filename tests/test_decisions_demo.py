@@ -9,8 +9,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from decisions.models import Decision, Document, FollowUp, JointReport, ReportSignOff
-from inspections.models import Finding, FindingAnswer
-from partners.models import Role
+from inspections.models import Evidence, Finding, FindingAnswer, Submission
+from partners.models import AuditEntry, Role
 
 
 def counts() -> dict[str, int]:
@@ -49,6 +49,34 @@ class DecisionsDemoTests(TestCase):
         assert decision.identification.startswith("23027-")
         assert FollowUp.objects.get().decision == decision
         assert Finding.objects.values("partner").distinct().count() == 3
+
+    def test_the_demo_went_through_the_field_app_and_the_pages_own_actions(self) -> None:
+        """Nothing written behind the interface's back: each finding is a submission of
+        its inspector, on the day, with its photos; each change to the decision is the
+        draft form's, audited like a save in the page."""
+        report = JointReport.objects.get()
+        held_on = report.visit.action_day.date
+        findings = list(Finding.objects.select_related("recorded_by"))
+        assert findings
+        for finding in findings:
+            submission = Submission.objects.get(finding=finding)
+            assert submission.user == finding.recorded_by
+            assert finding.recorded_at.date() == held_on
+            assert AuditEntry.objects.filter(
+                object_code=str(finding.code), action="create", user=finding.recorded_by
+            ).exists()
+        photos = report.content["photos"]
+        assert photos and Evidence.objects.filter(sha256=photos[0]["sha256"]).exists()
+        decision = Decision.objects.get()
+        changes = AuditEntry.objects.filter(
+            object_code=str(decision.code), action="change", username="mayor"
+        )
+        edited = {field for entry in changes for field in entry.detail.get("fields", [])}
+        assert {"decision_date", "effective_from", "expires_on", "prosecutor_consulted_on"} <= (
+            edited
+        )
+        assert decision.signatory_name == "Els Vermeulen"
+        assert decision.signatory_capacity == "Burgemeester"
 
     def test_second_run_changes_nothing(self) -> None:
         before = counts()
