@@ -193,3 +193,22 @@ class CommandTests(LayerTestCase):
             (summary, warning),
             ("dry run, nothing written: created 5285, updated 0, unchanged 0, skipped 0", ""),
         )
+
+
+class CsvUploadTests(LayerTestCase):
+    def test_a_csv_preview_counts_its_rows_and_refuses_a_filter_by_name(self) -> None:
+        self.client.force_login(self.coordinator)
+        self.client.cookies["django_language"] = "en"
+        content = b"id;name;lon;lat\nA;Stadhuis;4.2369;50.7339\n\nB;Basiliek;4.2378;50.7345\n"
+        fields = {"kind": "premises", "zone_kind": "neighbourhood", "municipality": self.city_a.pk}
+        upload = SimpleUploadedFile("places.csv", content)
+        self.client.post(reverse("gis-import-upload"), {**fields, "file": upload})
+        run = ImportRun.objects.get()
+        self.assertContains(
+            self.client.get(reverse("gis-import-detail", args=[run.code])), "2 rows."
+        )
+        form = {"layer": "places", "id_field": "id", "where": "name = 'Stadhuis'"}
+        response = self.client.post(reverse("gis-import-start", args=[run.code]), form)
+        self.assertContains(response, "A filter works on GeoPackage", status_code=400)
+        run.refresh_from_db()
+        self.assertEqual(run.status, ImportRun.Status.PREVIEW)
