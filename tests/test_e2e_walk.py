@@ -91,6 +91,8 @@ def test_halle_walks_from_an_empty_installation_to_a_served_closure(
     assert "Nieuwe Gemeentewet" in decision
     assert "Raad van State" in decision
     assert "Marc Mertens" in decision
+    english = [text for text in ("Joint report", "An appeal") if text in report + decision]
+    assert not english, f"not in Dutch in the joint report or the decision: {english}"
     assert not walk.blocked, walk.report()
 
 
