@@ -818,6 +818,26 @@ def mayor_decides(walk: Walk) -> tuple[Any, str, str]:
     return page, report_text, decision_text
 
 
+def day_report_counts_as_the_joint_report(walk: Walk, coordinator: Any) -> None:
+    """The action-day report counts the infraction the joint report shows (the
+    employment one; the police's findings are not usable by the city) and the closure."""
+    t, target = walk.t, walk.city.businesses[0]
+    coordinator.get_by_role("link", name=t("Reports")).first.click()
+    coordinator.get_by_role("link", name=t("Action-day reports")).click()
+    coordinator.get_by_role("link", name=walk.city.day_title).click()
+    expect(
+        coordinator.get_by_role("heading", name=re.compile(t("Action-day report")))
+    ).to_be_visible()
+    row = coordinator.locator("tr", has_text=target.name)
+    cells = row.locator("td.number")
+    expect(cells.first).to_have_text("1")  # infractions
+    expect(row).to_contain_text(t("Closure"))
+    totals = coordinator.locator("table.data").first
+    infractions = totals.locator("tr", has_text=t("Infractions")).locator("td")
+    expect(infractions).to_have_text("1")
+    walk.shoot(coordinator, "21b-day-report")
+
+
 def select_by_text(page: Any, label: str, part: str) -> None:
     select = page.get_by_label(label)
     options = select.locator("option").all_inner_texts()
@@ -923,6 +943,8 @@ def walk_the_path(walk: Walk, *, reads: dict[str, Any]) -> tuple[str, str]:
     with walk.step("decision"):
         mayor, report_text, decision_text = mayor_decides(walk)
     reads["decision"](mayor)
+    with walk.step("day report"):
+        day_report_counts_as_the_joint_report(walk, coordinator)
     with walk.step("permit desk"):
         permit_desk_sees_the_flag(walk)
     with walk.step("follow-up"):
