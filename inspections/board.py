@@ -4,7 +4,10 @@ coordinator's move of a visit to another team during the day.
 Rules: a move names the plan version it was based on; if the plan changed meanwhile the
 move is refused and nothing changes (optimistic locking on ``ActionDay.version``). Only
 visits that have not started or had no access may move; a visit that had no access is
-planned again for its new team. A closed day's plan no longer changes.
+planned again for its new team. A closed day's plan no longer changes. Once the day is
+released, a move that would add a conflict (a team due in two places at once, a check
+nobody in the new team can do) is refused with the reason, by the same gate as every
+change on the plan page (``actions.no_new_conflicts``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from inspections import actions
 from inspections.models import ActionDay, Team, Visit
 from partners import audit
 from partners.models import AuditEntry
@@ -27,10 +31,6 @@ MOVABLE_DAY_STATUSES = (
     ActionDay.Status.RELEASED,
     ActionDay.Status.IN_PROGRESS,
 )
-
-
-class StalePlan(Exception):
-    """The plan changed since the board the user acted on was drawn."""
 
 
 class MoveRefused(Exception):
@@ -75,24 +75,16 @@ def can_move(action_day: ActionDay, visit: Visit) -> bool:
 def move_visit(
     *, action_day: ActionDay, visit: Visit, team: Team, version: int, user: Any
 ) -> Visit:
-    """Put ``visit`` at the end of ``team``'s route, or raise StalePlan / MoveRefused."""
+    """Put ``visit`` at the end of ``team``'s route, or raise actions.StalePlan,
+    MoveRefused or (a new conflict) ValidationError; a refusal changes nothing."""
     if visit.action_day_id != action_day.pk or team.action_day_id != action_day.pk:
         raise MoveRefused(_("This visit or team is not part of this action day."))
     if not can_move(action_day, visit):
         raise MoveRefused(_("This visit can no longer be moved."))
-    bumped = ActionDay.objects.filter(pk=action_day.pk, version=version).update(
-        version=F("version") + 1
-    )
-    if not bumped:
-        raise StalePlan
-    previous = visit.team
-    last = team.visits.exclude(pk=visit.pk).aggregate(last=Max("route_order"))["last"]
-    visit.team = team
-    visit.route_order = (last or 0) + 1
-    if visit.status == Visit.Status.NO_ACCESS:
-        visit.status = Visit.Status.PLANNED
-        visit.finished_at = None
-    visit.save(update_fields=["team", "route_order", "status", "finished_at"])
+    with actions.no_new_conflicts(action_day):
+        actions.bump_version(action_day, version)
+        previous = visit.team
+        put_last(visit, team)
     audit.record(
         user,
         AuditEntry.Action.CHANGE,
@@ -100,7 +92,16 @@ def move_visit(
         municipality=action_day.municipality,
         moved_from=previous.name if previous else "",
         moved_to=team.name,
-        version=version + 1,
+        version=action_day.version,
     )
-    action_day.version = version + 1
     return visit
+
+
+def put_last(visit: Visit, team: Team) -> None:
+    last = team.visits.exclude(pk=visit.pk).aggregate(last=Max("route_order"))["last"]
+    visit.team = team
+    visit.route_order = (last or 0) + 1
+    if visit.status == Visit.Status.NO_ACCESS:
+        visit.status = Visit.Status.PLANNED
+        visit.finished_at = None
+    visit.save(update_fields=["team", "route_order", "status", "finished_at"])

@@ -148,14 +148,73 @@ class MoveTests(BoardCase):
     def test_team_of_another_day_is_refused(self) -> None:
         other = build_day_copy_team(self)
         data = {"visit": str(self.visit.code), "team": str(other), "version": "1"}
-        response = self.client.post(self.move_url, data)
-        assert response.status_code == 422
+        response = self.client.post(self.move_url, data, headers={"HX-Request": "true"})
+        assert response.status_code == 422 and "data-refusal" in response.content.decode()
         assert self.version() == 1
 
     def test_closed_day_has_no_move_forms_and_refuses_moves(self) -> None:
         ActionDay.objects.filter(pk=self.action_day.pk).update(status=ActionDay.Status.CLOSED)
         assert "move-form" not in self.client.get(self.url).content.decode()
-        assert self.move(self.visit, "Team 3", 1).status_code == 422
+        response = self.move(self.visit, "Team 3", 1, **{"HX-Request": "true"})
+        assert response.status_code == 422
+        assert "can no longer be moved" in response.content.decode()
+        assert self.team_name(self.visit) == "Team 2"
+
+
+class ConflictGateTests(BoardCase):
+    """On a running day the board is the coordinator's way to change the plan: a move
+    that adds a conflict is refused with the reason, as on the plan page."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.coordinator)
+
+    def assert_refused(self, response: Any, reason: str) -> None:
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "data-refusal" in body and "Nothing was changed" in body and reason in body
+        assert self.version() == 1
+        assert not AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE).exists()
+
+    def test_move_that_puts_a_team_in_two_places_at_once_is_refused(self) -> None:
+        # Team 3 visits the night shop at 10:00, the car wash's slot too.
+        donut = self.day.visits["Car Wash Donut"]
+        response = self.move(donut, "Team 3", 1, **{"HX-Request": "true"})
+        self.assert_refused(response, "Team 3: the slots of")
+        assert "Car Wash Donut" in response.content.decode()
+        assert self.team_name(donut) == "Team 1"
+
+    def test_move_that_leaves_a_partners_checks_uncovered_is_refused(self) -> None:
+        # Team 1 (police) covers every check of the massage parlour; team 3 (fire) cannot.
+        wilby = self.day.visits["Massage Wilby"]
+        wilby.tasks.filter(competency__code="undeclared-work").delete()
+        response = self.move(wilby, "Team 3", 1, **{"HX-Request": "true"})
+        self.assert_refused(response, "nobody in Team 3 can check")
+        assert self.team_name(wilby) == "Team 1"
+
+    def test_refused_move_without_htmx_returns_to_the_board_with_the_reason(self) -> None:
+        donut = self.day.visits["Car Wash Donut"]
+        response = self.move(donut, "Team 3", 1)
+        assert response.status_code == 302 and response.url == self.url
+        page = self.client.get(self.url).content.decode()
+        assert "Team 3: the slots of" in page
+        assert self.team_name(donut) == "Team 1"
+
+    def test_harmless_move_goes_through_beside_conflicts_already_there(self) -> None:
+        # Every visit already misses a check somewhere: only a new conflict blocks.
+        page = self.client.get(reverse("action-day-plan", args=[self.action_day.code]))
+        assert "nobody in Team 2 can check" in page.content.decode()
+        clumsy = self.day.visits["Office Clumsy"]
+        response = self.move(clumsy, "Team 3", 1, **{"HX-Request": "true"})
+        assert response.status_code == 200
+        assert self.team_name(clumsy) == "Team 3" and self.version() == 2
+
+    def test_move_on_a_released_day_is_gated_too(self) -> None:
+        ActionDay.objects.filter(pk=self.action_day.pk).update(status=ActionDay.Status.RELEASED)
+        donut = self.day.visits["Car Wash Donut"]
+        response = self.move(donut, "Team 3", 1, **{"HX-Request": "true"})
+        self.assert_refused(response, "take the day back to “Planned”")
+        assert self.team_name(donut) == "Team 1"
 
 
 def build_day_copy_team(case: BoardCase) -> int:
@@ -204,3 +263,14 @@ def test_board_moves_a_visit_and_shows_a_conflict_in_the_browser(
     assert answer.value.status == 409
     expect(page.get_by_role("alert")).to_contain_text("Nothing was changed")
     assert Visit.objects.get(pk=day.visits["Massage Wilby"].pk).team == day.teams["Team 1"]
+    # Team 3 is due at the night shop at 10:00: the car wash's slot cannot join it.
+    card = page.locator(f"#visit-{day.visits['Car Wash Donut'].code}")
+    card.locator("select").select_option(label="Team 3")
+    with page.expect_response(lambda response: "/board/move/" in response.url) as answer:
+        card.get_by_role("button").click()
+    assert answer.value.status == 422
+    refusal = card.locator(".refusal")
+    expect(refusal).to_contain_text("Team 3: the slots of")
+    expect(card.locator("select")).to_have_value(str(day.teams["Team 3"].pk))
+    screenshot("live-board-refused-move")
+    assert Visit.objects.get(pk=day.visits["Car Wash Donut"].pk).team == day.teams["Team 1"]

@@ -1,6 +1,7 @@
 """The live board: every visit's status per team, refreshed by polling; the day's
 coordinators move a visit to another team, the team members watch read-only (once the
-day is released); anyone else gets a 404."""
+day is released); anyone else gets a 404. A refused move answers as every refusal does
+(partners.http.refuse); a stale one answers with the board as it now is."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import board
+from inspections import actions, board
 from inspections.access import coordinates, get_action_day_for_user, teams_of
 from inspections.forms.board import MoveVisitForm
 from inspections.models import ActionDay
-from partners.http import HtmxHttpRequest
+from partners.http import HtmxHttpRequest, refuse
 
 
 def board_context(
@@ -63,10 +66,11 @@ def board_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
 @require_POST
 def board_move(request: HtmxHttpRequest, code: str) -> HttpResponse:
     action_day = get_action_day_for_user(request, code, plannable=True)
+    board_url = reverse("action-day-board", args=[action_day.code])
     form = MoveVisitForm(request.POST, action_day=action_day)
     if not form.is_valid():
         errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
-        return respond(request, action_day, status=422, problem=errors)
+        return refuse(request, errors, status=422, redirect_to=board_url)
     visit, team = form.cleaned_data["visit"], form.cleaned_data["team"]
     try:
         board.move_visit(
@@ -76,7 +80,7 @@ def board_move(request: HtmxHttpRequest, code: str) -> HttpResponse:
             version=form.cleaned_data["version"],
             user=request.user,
         )
-    except board.StalePlan:
+    except actions.StalePlan:
         action_day.refresh_from_db()
         conflict = _(
             "Nothing was changed: the plan was changed by someone else meanwhile. "
@@ -84,9 +88,11 @@ def board_move(request: HtmxHttpRequest, code: str) -> HttpResponse:
         )
         return respond(request, action_day, status=409, problem=conflict)
     except board.MoveRefused as refusal:
-        return respond(request, action_day, status=422, problem=str(refusal))
+        return refuse(request, str(refusal), status=422, redirect_to=board_url)
+    except ValidationError as refusal:
+        return refuse(request, " ".join(refusal.messages), status=422, redirect_to=board_url)
     done = _("%(premises)s moved to %(team)s.") % {"premises": visit.premises, "team": team}
     if not request.htmx:
         messages.success(request, done)
-        return redirect("action-day-board", code=action_day.code)
+        return redirect(board_url)
     return respond(request, action_day, saved=done)

@@ -1,5 +1,6 @@
-// The live board: keep polling from wiping a move the coordinator is choosing, and show
-// the conflict or refusal fragments the server answers with 409/422.
+// The live board: keep polling from wiping a move the coordinator is choosing, and swap in
+// the up-to-date board the server answers a stale move with (409). A refused move (422)
+// is shown beside its form by the shared refusal handling in integra.js.
 document.addEventListener("htmx:beforeRequest", (event) => {
   const source = event.detail.elt;
   if (source && source.id === "board-columns") {
@@ -11,7 +12,7 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 });
 document.addEventListener("htmx:beforeSwap", (event) => {
   const status = event.detail.xhr.status;
-  if ((status === 409 || status === 422) && event.detail.target.id === "board-columns") {
+  if (status === 409 && event.detail.target.id === "board-columns") {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
