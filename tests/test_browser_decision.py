@@ -108,6 +108,20 @@ def test_mayor_goes_from_report_to_decision_document(
     assert hashlib.sha256(content).hexdigest() == document.sha256
     assert report.decisions.get() == decision
     assert reverse("decision-detail", args=[decision.code]) in page.url
+    assert "Mayor" in text and "Burgemeester" in text  # the signatory, in Dutch
+
+    # A second closure of the same premises: the page names the first and its period.
+    page.goto(live_server.url + reverse("decision-start", args=[report.code]))
+    page.get_by_label("Decision type").select_option(
+        label="Closure on serious indications of human trafficking or smuggling "
+        "(art. 134quinquies NMA) (v1)"
+    )
+    page.get_by_role("button", name="Start the draft").click()
+    warning = page.locator("#decision-overlaps")
+    expect(warning).to_contain_text(decision.identification)
+    expect(warning).to_contain_text(f"until {(today + timedelta(days=120)):%d/%m/%Y}")
+    expect(page.get_by_label("I have seen the measure already in force")).to_be_visible()
+    screenshot("decision-overlap-warning")
 
 
 def test_sending_the_hearing_keeps_what_was_typed_in_the_draft(
