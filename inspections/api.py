@@ -355,7 +355,10 @@ class VisitStateOut(Schema):
 @api.post("/visits/{code}/outcome", response=VisitStateOut, summary="Start or end a visit")
 def visit_outcome(request: HttpRequest, code: uuid.UUID, payload: VisitOutcomeIn) -> Any:
     """Start a visit, or record that it was done, had no access or found the premises
-    closed. Sending the same outcome again changes nothing."""
+    closed, at ``at`` (the time the device recorded; now when left out). Sending the
+    same outcome again changes nothing. 400 when ``at`` is not on the action day's date
+    or lies in the future, or an end comes before the start; 409 when the day cannot
+    start. The first visit started on the date of a released day starts the day."""
     return record_visit_outcome(
         user=request.user, visit_code=code, action=payload.action, at=payload.at or timezone.now()
     )
