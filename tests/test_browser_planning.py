@@ -121,6 +121,12 @@ def test_coordinator_plans_from_the_map_to_release_then_closes_the_day(
 
     page.get_by_role("button", name="Start the day").click()
     expect(page.locator(".status-bar .badge")).to_have_text("In progress")
+    # The running day's plan is read-only: no control that the server would refuse.
+    expect(page.locator(".status-bar")).to_contain_text("The plan no longer changes")
+    for control in ("Add the selected premises", "Save partners", "Propose routes and slots"):
+        expect(page.get_by_role("button", name=control)).to_have_count(0)
+    expect(page.locator("#plan-body select, #plan-body input[type=checkbox]")).to_have_count(0)
+    screenshot("planning-in-progress")
     page.get_by_role("button", name="Close the day").click()
     expect(page.locator(".status-bar .badge")).to_have_text("Closed")
     expect(page.get_by_role("status").first).to_contain_text("The action day is now “Closed”.")

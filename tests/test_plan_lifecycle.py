@@ -153,3 +153,60 @@ class ReleaseGateTests(ReleasedPlanTestCase):
         SharingProtocol.objects.update(valid_to=date(2025, 12, 31))
         response = self.post("plan-routes", {})
         self.assertEqual(response.status_code, 200, response.content)
+
+
+# The forms that change the plan, by the address they post to.
+EDITING_URLS = (
+    "plan-add-visits",
+    "plan-partners",
+    "plan-team",
+    "plan-team-delete",
+    "plan-assign",
+    "plan-remove-visit",
+    "plan-routes",
+    "plan-adjust-visit",
+)
+
+
+class ReadOnlyPlanTests(ReleasedPlanTestCase):
+    """A day in progress or closed keeps its plan: its page shows it without the
+    controls that the server would refuse, and keeps the status buttons."""
+
+    def page(self) -> str:
+        response = self.client.get(reverse("action-day-plan", args=[self.day.code]))
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def editing_forms(self, body: str) -> list[str]:
+        return [
+            name
+            for name in EDITING_URLS
+            if f'action="{reverse(name, args=[self.day.code])}"' in body
+        ]
+
+    def test_a_released_plan_still_offers_every_editing_control(self) -> None:
+        body = self.page()
+        self.assertEqual(self.editing_forms(body), list(EDITING_URLS))
+        self.assertIn("Propose routes and slots", body)
+        self.assertNotIn("The plan no longer changes", body)
+
+    def test_the_plan_of_a_day_in_progress_is_read_only(self) -> None:
+        self.post("plan-status", {"status": "in_progress"})
+        body = self.page()
+        self.assertEqual(self.editing_forms(body), [])
+        for control in ("Add the selected premises", "Save partners", "New team", "Remove "):
+            self.assertNotIn(control, body)
+        self.assertIn("The plan no longer changes", body)
+        self.assertIn("Close the day", body)
+        # What the plan is stays readable: partners, teams with their people, visits.
+        self.assertIn("Team 1", body)
+        self.assertIn(self.police.name, body)
+        self.assertEqual(body.count("data-visit="), 2)
+
+    def test_the_plan_of_a_closed_day_is_read_only(self) -> None:
+        self.post("plan-status", {"status": "in_progress"})
+        self.post("plan-status", {"status": "closed"})
+        body = self.page()
+        self.assertEqual(self.editing_forms(body), [])
+        self.assertIn("The plan no longer changes", body)
+        self.assertNotIn("Propose routes and slots", body)
