@@ -763,7 +763,9 @@ def download(walk: Walk, page: Any, link: Any, name: str) -> str:
     assert content.startswith(b"%PDF"), content[:100]
     SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / f"{walk.prefix}-{name}.pdf").write_bytes(content)
-    return " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
+    text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
+    # Lines break anywhere in a PDF: read it as one line of single spaces.
+    return " ".join(text.split())
 
 
 def mayor_decides(walk: Walk) -> tuple[Any, str, str]:
