@@ -85,7 +85,17 @@ def search_text(text: str) -> str:
     """The words of ``text`` as the search compares them: folded, punctuation as spaces,
     abbreviations written out, street words joined to the name, box numbers as
     ``bus n`` (``bte 3``, ``/3``, ``b3``), a house number's letter joined to it
-    (``12 a`` → ``12a``)."""
+    (``12 a`` → ``12a``).
+
+    Each comma-separated part is read on its own and remembered: a layer's addresses
+    repeat their ``postcode town`` part, which then costs one lookup per row."""
+    if "," not in text:
+        return part_text(text)
+    return " ".join(filter(None, map(part_text, text.split(","))))
+
+
+@functools.lru_cache(maxsize=100_000)
+def part_text(text: str) -> str:
     words = [part for written in text.split() for part in word_parts(written)]
     if not words or (STREET_SET.isdisjoint(words) and min(map(len, words)) > 1):
         return " ".join(words)  # most addresses: nothing to join
