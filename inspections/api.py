@@ -265,7 +265,9 @@ def post_finding(request: HttpRequest, payload: FindingIn) -> Status[dict[str, A
     far as the user may read them), who saved it and when, and where its photos are
     (``current_answers``, ``current_by``, ``current_at``, ``current_photos``); 400 with
     the reasons per question when the answers do not fit; 403 when the user may not
-    record this checklist here."""
+    record this checklist here; 410 with the reason when the action day takes no more
+    saves (a closed day takes only what was recorded on its date, a reported day
+    nothing)."""
     stored = submit(
         user=request.user,
         client_id=payload.client_id,
@@ -358,7 +360,8 @@ def visit_outcome(request: HttpRequest, code: uuid.UUID, payload: VisitOutcomeIn
     closed, at ``at`` (the time the device recorded; now when left out). Sending the
     same outcome again changes nothing. 400 when ``at`` is not on the action day's date
     or lies in the future, or an end comes before the start; 409 when the day cannot
-    start. The first visit started on the date of a released day starts the day."""
+    start; 410 when the day takes no more saves (as for findings). The first visit
+    started on the date of a released day starts the day."""
     return record_visit_outcome(
         user=request.user, visit_code=code, action=payload.action, at=payload.at or timezone.now()
     )

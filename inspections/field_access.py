@@ -1,7 +1,12 @@
 """Who may do what in the field (on top of :mod:`inspections.access`).
 
 An inspector or team lead writes only their own partner's checklists, for visits of
-their own team, while the action day is released or in progress. The checklists a
+their own team, while the action day is released or in progress. Once the day is closed
+(not yet reported) a save the device recorded on the action day's date still arrives: a
+tablet that was offline when the coordinator closed the day must not lose it. Such a late
+save is audited with ``after_close`` (the day's code), and the plan page counts them.
+The reading side is unchanged: field pages list released and in-progress days only.
+The checklists a
 partner fills at a visit are those of its tasks there (``VisitTask``), restricted to the
 premises' sector, plus the human-trafficking indicators at every visit.
 """
@@ -9,12 +14,15 @@ premises' sector, plus the human-trafficking indicators at every visit.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from inspections.access import team_visits
+from inspections.access import AFTERMATH_STATUSES, team_visits
 from inspections.models import (
     TRAFFICKING_COMPETENCY,
     ActionDay,
@@ -23,9 +31,14 @@ from inspections.models import (
     Visit,
     VisitTask,
 )
-from partners.models import Role, person_of
+from partners.models import AuditEntry, Role, person_of
 
 WRITABLE_STATUSES = (ActionDay.Status.RELEASED, ActionDay.Status.IN_PROGRESS)
+# Statuses whose team still receives the saves recorded on the day (see late_refusal).
+LATE_STATUSES = (ActionDay.Status.CLOSED,)
+# Apps that build on the day's findings (a joint report signed by a partner) register
+# here a check ``(visit, partner_id) -> reason`` that refuses a late save ("" lets it in).
+LATE_SAVE_CHECKS: list[Callable[[Visit, int], str]] = []
 FIELD_ROLES = (Role.INSPECTOR, Role.TEAM_LEAD)
 
 
@@ -101,14 +114,61 @@ def _applies(template: ChecklistTemplate, visit: Visit, competencies: set[int]) 
     return not sectors or visit.premises.sector_id in sectors
 
 
+def team_visit_for(user: Any, visit_code: Any) -> Visit | None:
+    """A visit of the user's teams whatever the day's status: writers check the status
+    themselves (see :func:`late_refusal`), so that a closed day says why."""
+    if not is_field_worker(user):
+        return None
+    visits = team_visits(user).filter(action_day__status__in=WRITABLE_STATUSES + AFTERMATH_STATUSES)
+    return visits.select_related("action_day", "premises").filter(code=visit_code).first()
+
+
+def late_refusal(visit: Visit, partner_id: int | None, recorded_at: datetime) -> str:
+    """Why a save recorded at ``recorded_at`` no longer reaches this visit ("" when it
+    does): a closed day takes what was recorded on its date, unless a registered check
+    refuses it; a reported day takes nothing more."""
+    day = visit.action_day
+    if day.status in WRITABLE_STATUSES:
+        return ""
+    names = {"title": day.title, "day": formats.date_format(day.date)}
+    if day.status not in LATE_STATUSES:
+        return (
+            _("The action day “%(title)s” of %(day)s has been reported: it takes no more saves.")
+            % names
+        )
+    recorded_on = timezone.localdate(recorded_at) if timezone.is_aware(recorded_at) else None
+    if recorded_on != day.date:
+        return _(
+            "The action day “%(title)s” of %(day)s is closed: it only takes what was "
+            "recorded on that day, and this was recorded on %(other)s."
+        ) % (names | {"other": formats.date_format(recorded_on or recorded_at.date())})
+    for check in LATE_SAVE_CHECKS:
+        if partner_id is not None and (reason := check(visit, partner_id)):
+            return reason
+    return ""
+
+
+def late_detail(visit: Visit) -> dict[str, Any]:
+    """What a save's audit row adds when it arrives after its day was closed."""
+    if visit.action_day.status in WRITABLE_STATUSES:
+        return {}
+    return {"after_close": str(visit.action_day.code)}
+
+
+def late_saves(action_day: ActionDay) -> int:
+    """How many saves of the field reached this day after it was closed."""
+    return AuditEntry.objects.filter(detail__after_close=str(action_day.code)).count()
+
+
 def write_refusal(user: Any, visit: Visit | None, version: ChecklistVersion) -> str:
-    """Why the user may not record this checklist at this visit ("" when they may)."""
+    """Why the user may not record this checklist at this visit ("" when they may), the
+    day's status aside: a closed day's saves are judged by :func:`late_refusal`."""
     if not is_field_worker(user):
         return "Only inspectors and team leads record findings."
     if visit is None or not team_visits(user).filter(pk=visit.pk).exists():
         return "This visit is not one of your team's."
-    if visit.action_day.status not in WRITABLE_STATUSES:
-        return "The action day is not released or is already closed."
+    if visit.action_day.status not in WRITABLE_STATUSES + AFTERMATH_STATUSES:
+        return "The action day is not released yet."
     allowed = {v.template_id for v in checklists_by_visit(user, [visit]).get(visit.pk, [])}
     if version.template_id not in allowed:
         return "This checklist is not your partner's at this visit."

@@ -8,6 +8,9 @@ Rules:
   a stale one is refused with the current version (409), never written over;
 - answers are validated against the checklist version they answer; nothing is stored
   when any answer is wrong (400, the reasons per question);
+- a save of a closed day is taken when the device recorded it on the action day's date
+  (the tablet was offline when the day closed), audited as arrived after the close; a
+  reported day, or a save of another date, is refused (410) with the reason;
 - a "yes" to a question linked to an indicator raises a signal on the premises (source
   "earlier inspection", confidentiality from the answer's sharing level) and refreshes
   the premises' risk; a later "no" withdraws it.
@@ -30,7 +33,7 @@ from gis import risk
 from gis.models import Indicator, Premises, Signal
 from inspections import actions
 from inspections.checklists.definition import clean_answers, label_in, photos_in
-from inspections.field_access import field_visits, write_refusal
+from inspections.field_access import late_detail, late_refusal, team_visit_for, write_refusal
 from inspections.models import (
     ActionDay,
     ChecklistVersion,
@@ -108,11 +111,12 @@ def submit(
     if refusal:
         raise Problem(403, "Not allowed", refusal)
     assert visit is not None
+    if recorded_at.tzinfo is None:
+        recorded_at = timezone.make_aware(recorded_at)
+    refuse_late(user, visit, recorded_at)
     cleaned, errors = clean_answers(version.definition, answers)
     if errors:
         raise Problem(400, "Invalid answers", "Some answers do not fit the checklist.", errors)
-    if recorded_at.tzinfo is None:
-        recorded_at = timezone.make_aware(recorded_at)
     try:
         with transaction.atomic():
             return _store(user, client_id, visit, version, cleaned, base_version, recorded_at)
@@ -123,6 +127,15 @@ def submit(
         if isinstance(error, Problem):
             raise
         raise Problem(409, "Submission conflict") from error
+
+
+def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
+    """410 when the visit's day no longer takes this save (see ``late_refusal``): the
+    device keeps it, refused, with the reason."""
+    person = person_of(user)
+    reason = late_refusal(visit, person.partner_id if person else None, recorded_at)
+    if reason:
+        raise Problem(410, _("The action day takes no more saves"), reason)
 
 
 def _stored(client_id: uuid.UUID) -> Submission | None:
@@ -227,7 +240,14 @@ def _store(
     _store_answers(finding, version, user, recorded_at)
     refresh_completeness(finding)
     action = AuditEntry.Action.CREATE if base_version is None else AuditEntry.Action.CHANGE
-    audit.record(user, action, finding, client_id=str(client_id), version=finding.version)
+    audit.record(
+        user,
+        action,
+        finding,
+        client_id=str(client_id),
+        version=finding.version,
+        **late_detail(visit),
+    )
     return Stored(created=True, finding=finding, submission=submission)
 
 
@@ -377,9 +397,11 @@ def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: d
     syncs in the evening keeps the times of the day); a visit never ends before it
     started; the first visit started on the date of a released day starts the day (as
     the coordinator's "start" would: a released day has passed the release gate).
-    A visit done marks its premises inspected on that date. Repeating the same
-    outcome changes nothing, so a device may send it again after a lost answer."""
-    found = field_visits(user).filter(code=visit_code).first()
+    A visit done marks its premises inspected on that date. A closed day still takes
+    an outcome recorded on its date (audited as late); a reported one none. Repeating
+    the same outcome changes nothing, so a device may send it again after a lost
+    answer."""
+    found = team_visit_for(user, visit_code)
     if found is None:
         raise Problem(403, "Not allowed", "This visit is not one of your team's.")
     if at.tzinfo is None:
@@ -392,6 +414,7 @@ def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: d
         )
         if _repeated(found, action):
             return found
+        refuse_late(user, found, at)
         check_visit_time(found, at)
         start_day_with_first_visit(found.action_day, user)
         try:
@@ -406,7 +429,7 @@ def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: d
         found.save(update_fields=["status", "started_at", "finished_at"])
         if action == Visit.Status.DONE:
             mark_inspected(found.premises, found.action_day.date)
-        audit.record(user, AuditEntry.Action.CHANGE, found, outcome=action)
+        audit.record(user, AuditEntry.Action.CHANGE, found, outcome=action, **late_detail(found))
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client, override_settings
@@ -423,9 +424,12 @@ class PermissionTests(SyncApiTestCase):
         ActionDay.objects.filter(pk=self.field.day.pk).update(status=ActionDay.Status.PLANNED)
         self.assert_refused(self.police_inspector)
 
-    def test_closed_day(self) -> None:
+    def test_closed_day_refuses_a_save_recorded_on_another_date(self) -> None:
         ActionDay.objects.filter(pk=self.field.day.pk).update(status=ActionDay.Status.CLOSED)
-        self.assert_refused(self.police_inspector)
+        tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
+        response = self.post(self.payload(recorded_at=tomorrow))
+        self.assertEqual(response.status_code, 410, response.content)
+        self.assertFalse(Submission.objects.exists())
 
     def test_in_progress_day_is_writable(self) -> None:
         ActionDay.objects.filter(pk=self.field.day.pk).update(status=ActionDay.Status.IN_PROGRESS)

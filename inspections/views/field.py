@@ -68,6 +68,7 @@ def strings() -> dict[str, str]:
         "sending": _("Sending…"),
         "sent": _("Sent"),
         "failed": _("Failed"),
+        "refused": _("Refused: kept on this device"),
         "offline": _("Offline: your work is kept on this device and sent later."),
         "online": _("Online"),
         "ready": _("This day is available offline."),

@@ -206,8 +206,11 @@
     return response;
   }
 
+  // A refusal stays in the outbox with the server's reason. 410: the action day takes no
+  // more saves (reported, or recorded on another date); trying again cannot help, so the
+  // entry is kept as refused for the coordinator to settle, never dropped or counted sent.
   async function fail(entry, response) {
-    entry.status = "failed";
+    entry.status = response.status === 410 ? "refused" : "failed";
     entry.reason = await reasonOf(response);
     await put("outbox", entry);
   }
@@ -223,6 +226,7 @@
       const body = JSON.stringify({ client_id: entry.client_id, ...entry.payload });
       const response = await send(api, "POST", "findings", body, "application/json");
       if (response.status === 409) return refuseAsStale(entry, response);
+      if (response.status === 410) return fail(entry, response);
       if (response.status !== 200 && response.status !== 201) return fail(entry, response);
       const finding = await response.json();
       entry.posted = true;
@@ -300,7 +304,7 @@
       let stopped = "";
       const entries = (await all("outbox")).sort((a, b) => a.created_at.localeCompare(b.created_at));
       for (const entry of entries) {
-        if (entry.status === "failed" || entry.status === "conflict") continue;
+        if (entry.status === "failed" || entry.status === "conflict" || entry.status === "refused") continue;
         try {
           if (entry.kind === "finding") await flushFinding(api, entry);
           else await flushOutcome(api, entry);
