@@ -19,7 +19,7 @@ from ninja.responses import Response, Status
 from ninja.security import HttpBearer, SessionAuth
 
 from inspections.evidence import max_bytes, store_photo
-from inspections.field_access import checklists_by_visit, field_days, field_visits
+from inspections.field_access import checklists_by_visit, field_days, field_visits, late_detail
 from inspections.models import ChecklistVersion, DeviceToken, Finding, Submission
 from inspections.sync import (
     Problem,
@@ -312,10 +312,23 @@ class PhotoOut(Schema):
 )
 def put_evidence(request: HttpRequest, client_id: uuid.UUID, sha256: str) -> Status[Any]:
     """Stored once under its SHA-256; the hash is checked and the image decoded. Sending
-    it again is harmless (200)."""
+    it again is harmless (200). The photos of a finding the server took keep arriving
+    after its day was closed (audited as late)."""
     submission = get_submission_for_user(request.user, client_id)
     data = read_limited(request, max_bytes())
     stored = store_photo(user=request.user, submission=submission, sha256=sha256, data=data)
+    late = late_detail(submission.finding.visit)
+    if stored.created and late:
+        # The photo of a finding taken on the day, arriving after the day was closed.
+        day = submission.finding.visit.action_day
+        audit.record(
+            request.user,
+            AuditEntry.Action.CREATE,
+            stored.evidence,
+            municipality=day.municipality,
+            client_id=str(client_id),
+            **late,
+        )
     finding = Finding.objects.select_related("template_version").get(pk=submission.finding_id)
     missing = missing_photos(finding)
     body = {

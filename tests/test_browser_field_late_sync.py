@@ -95,7 +95,7 @@ def test_saves_of_the_day_arrive_after_the_coordinator_closed_it(
 
     coordinator.goto(plan)
     expect(coordinator.locator(".late-saves")).to_have_text(
-        "2 saves of the field arrived after the day was closed."
+        "3 saves of the field arrived after the day was closed."
     )
     shoot(coordinator, "field-late-sync-plan")
 

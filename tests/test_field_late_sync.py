@@ -115,6 +115,7 @@ class ClosedDayTakesTheDaysSavesTests(LateSyncTestCase):
         self.assertEqual((first.status_code, again.status_code), (201, 200), first.content)
         self.assertEqual(Evidence.objects.count(), 1)
         self.assertTrue(Finding.objects.get().is_complete)
+        self.assertEqual(self.late_audit_rows(), 2)
 
     def test_coordinator_sees_on_the_plan_page_that_saves_arrived_after_the_close(self) -> None:
         plan = reverse("action-day-plan", args=[self.day.code])
