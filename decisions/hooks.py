@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from decisions.access import REGISTER_ROLES, has, visible_decisions, visible_reports
-from decisions.models import Decision, JointReport
+from decisions.models import Decision, JointReport, ReportSignOff
 from gis.history import HistoryEntry
 from gis.models import Premises
 from inspections.conflicts import Conflict
@@ -106,11 +106,24 @@ def premises_history(user: Any, premises: Premises) -> list[HistoryEntry]:
     return entries
 
 
+def signed_report_refusal(visit: Visit, partner_id: int) -> str:
+    """A partner that signed the joint report of a visit takes no late field saves for
+    it: what it signed would no longer be what the report says."""
+    if ReportSignOff.objects.filter(report__visit=visit, partner_id=partner_id).exists():
+        return _(
+            "Your organisation has signed the joint report of this visit: ask the "
+            "mayor's office for a new version of the report."
+        )
+    return ""
+
+
 def register_all() -> None:
     from gis import flags, history
-    from inspections import conflicts
+    from inspections import conflicts, field_access
 
     flags.register_flag_source(flagged_by_decisions)
     history.register(premises_history)
     if decisions_in_force_conflicts not in conflicts.EXTRA_CHECKS:
         conflicts.EXTRA_CHECKS.append(decisions_in_force_conflicts)
+    if signed_report_refusal not in field_access.LATE_SAVE_CHECKS:
+        field_access.LATE_SAVE_CHECKS.append(signed_report_refusal)
