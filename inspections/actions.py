@@ -181,12 +181,13 @@ def propose_tasks(action_day: ActionDay, visits: Sequence[Visit]) -> None:
 
 
 def entry_basis(partner: Partner, tasks: Sequence[VisitTask]) -> str:
-    bases = [
-        task.competency.legal_basis
-        for task in tasks
-        if task.partner_id == partner.pk and task.competency.legal_basis
-    ]
-    return bases[0] if bases else ""
+    """In the municipality's language: the briefing pack and the joint report print it."""
+    own = [task for task in tasks if task.partner_id == partner.pk]
+    if not own:
+        return ""
+    language = own[0].visit.action_day.municipality.language
+    bases = [task.competency.legal_basis_in(language) for task in own]
+    return next((basis for basis in bases if basis), "")
 
 
 @transaction.atomic

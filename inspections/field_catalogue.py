@@ -1,5 +1,7 @@
 # ruff: noqa: E501 - the seeded checklists are data tables, one question per line.
 """The default checklists, one per partner competency, in Dutch, French and English.
+Legal references in Dutch and French (regional law: the Brussels and Walloon texts), to
+verify with the city's legal service like the competency catalogue.
 Seeded by a data migration and refreshed by ``load_demo``; a coordinator edits them in
 the checklist builder, which publishes new versions.
 
@@ -33,14 +35,14 @@ CHECKLISTS: list[tuple[str, str, list[str], str, str, str, list[dict[str, Any]]]
         q("persons_present", "count", "Aantal aanwezige personen", "Nombre de personnes présentes", "Number of persons present", required=True, sharing="shared"),
         q("identities_checked", "count", "Aantal gecontroleerde identiteiten", "Nombre d'identités contrôlées", "Number of identities checked", required=True, sharing="shared"),
         q("without_id", "count", "Personen zonder geldig identiteitsdocument", "Personnes sans document d'identité valable", "Persons without a valid identity document", sharing="shared"),
-        q("irregular_stay", YES_NO, "Personen in onregelmatig verblijf aangetroffen?", "Personnes en séjour irrégulier trouvées ?", "Persons in irregular stay found?", required=True, indicator="illegal-stay", legal_reference="Vreemdelingenwet 15/12/1980 art. 75", sharing="shared"),
+        q("irregular_stay", YES_NO, "Personen in onregelmatig verblijf aangetroffen?", "Personnes en séjour irrégulier trouvées ?", "Persons in irregular stay found?", required=True, indicator="illegal-stay", legal_reference="Vreemdelingenwet 15/12/1980 art. 75", legal_reference_fr="Loi du 15 décembre 1980 sur les étrangers art. 75", sharing="shared"),
         q("irregular_stay_count", "count", "Aantal personen in onregelmatig verblijf", "Nombre de personnes en séjour irrégulier", "Number of persons in irregular stay", required=True, relevant="${irregular_stay} = 'yes'", sharing="shared"),
         q("papers_held_by_operator", YES_NO, "Identiteitspapieren in handen van de uitbater?", "Documents d'identité détenus par l'exploitant ?", "Identity papers held by the operator?", indicator="id-papers-held", sharing="shared"),
         q("police_notes", "text", "Notities (intern politie)", "Notes (interne police)", "Notes (police internal)", sharing="internal"),
     ]),
     ("social-employment", "undeclared-work", [], "Tewerkstelling, Dimona en contracten", "Occupation, Dimona et contrats", "Employment, Dimona and contracts", [
         q("workers_present", "count", "Aantal aanwezige werknemers", "Nombre de travailleurs présents", "Number of workers present", required=True),
-        q("without_dimona", YES_NO, "Werknemers zonder Dimona-aangifte?", "Travailleurs sans déclaration Dimona ?", "Workers without a Dimona declaration?", required=True, indicator="no-dimona", legal_reference="Sociaal Strafwetboek art. 181"),
+        q("without_dimona", YES_NO, "Werknemers zonder Dimona-aangifte?", "Travailleurs sans déclaration Dimona ?", "Workers without a Dimona declaration?", required=True, indicator="no-dimona", legal_reference="Sociaal Strafwetboek art. 181", legal_reference_fr="Code pénal social art. 181"),
         q("without_dimona_count", "count", "Aantal werknemers zonder Dimona", "Nombre de travailleurs sans Dimona", "Number of workers without Dimona", required=True, relevant="${without_dimona} = 'yes'"),
         q("contracts", "select_one", "Schriftelijke arbeidsovereenkomsten", "Contrats de travail écrits", "Written employment contracts", choices=choices(("all", "Voor iedereen", "Pour tous", "For everyone"), ("some", "Voor sommigen", "Pour certains", "For some"), ("none", "Geen", "Aucun", "None"))),
         q("part_time_schedules", YES_NO, "Deeltijdse uurroosters aanwezig?", "Horaires à temps partiel affichés ?", "Part-time schedules available?", relevant="${contracts} != 'none'"),
@@ -52,13 +54,13 @@ CHECKLISTS: list[tuple[str, str, list[str], str, str, str, list[dict[str, Any]]]
     ("social-hours", "wellbeing-at-work", [], "Arbeidstijden en welzijn", "Temps de travail et bien-être", "Working hours and well-being", [
         q("hours_from", "time", "Werkdag begint om", "La journée commence à", "Working day starts at"),
         q("hours_until", "time", "Werkdag eindigt om", "La journée se termine à", "Working day ends at"),
-        q("long_hours", YES_NO, "Zeer lange werkdagen of nachtwerk?", "Journées très longues ou travail de nuit ?", "Very long days or night work?", indicator="excessive-hours", legal_reference="Arbeidswet 16/3/1971 art. 19"),
+        q("long_hours", YES_NO, "Zeer lange werkdagen of nachtwerk?", "Journées très longues ou travail de nuit ?", "Very long days or night work?", indicator="excessive-hours", legal_reference="Arbeidswet 16/3/1971 art. 19", legal_reference_fr="Loi sur le travail du 16 mars 1971 art. 19"),
         q("sleeping_on_site", YES_NO, "Slapen er mensen op de werkplek?", "Des personnes dorment-elles sur le lieu de travail ?", "Are people sleeping on the work site?", indicator="living-on-site"),
         q("sleeping_photos", "photo", "Foto's van de slaapplaatsen", "Photos des couchages", "Photos of the sleeping places", relevant="${sleeping_on_site} = 'yes'"),
         q("protective_equipment", YES_NO, "Beschermingsmiddelen aanwezig?", "Équipements de protection présents ?", "Protective equipment present?"),
     ]),
     ("fire-safety", "fire-safety", [], "Brandveiligheid", "Sécurité incendie", "Fire safety", [
-        q("exits_clear", YES_NO, "Nooduitgangen vrij en gemarkeerd?", "Sorties de secours libres et signalées ?", "Emergency exits clear and marked?", required=True, legal_reference="Politiereglement brandveiligheid"),
+        q("exits_clear", YES_NO, "Nooduitgangen vrij en gemarkeerd?", "Sorties de secours libres et signalées ?", "Emergency exits clear and marked?", required=True, legal_reference="Politiereglement brandveiligheid", legal_reference_fr="Règlement de police sécurité incendie"),
         q("extinguishers", YES_NO, "Blustoestellen aanwezig en gekeurd?", "Extincteurs présents et contrôlés ?", "Extinguishers present and inspected?", required=True),
         q("hazards", "select_multiple", "Vastgestelde gevaren", "Dangers constatés", "Hazards found", choices=choices(("wiring", "Gevaarlijke elektriciteit", "Électricité dangereuse", "Dangerous wiring"), ("gas", "Gasflessen binnen", "Bouteilles de gaz à l'intérieur", "Gas bottles indoors"), ("blocked", "Versperde doorgangen", "Passages bloqués", "Blocked passages"), ("no_detector", "Geen rookmelders", "Pas de détecteurs de fumée", "No smoke detectors"))),
         q("people_sleeping", YES_NO, "Wordt er geslapen in het pand?", "Dort-on dans le bâtiment ?", "Do people sleep in the building?", indicator="living-on-site"),
@@ -69,14 +71,14 @@ CHECKLISTS: list[tuple[str, str, list[str], str, str, str, list[dict[str, Any]]]
         q("occupants", "count", "Aantal bewoners", "Nombre d'occupants", "Number of occupants", required=True),
         q("bedrooms", "integer", "Aantal slaapkamers", "Nombre de chambres", "Number of bedrooms"),
         q("mattresses_on_floor", YES_NO, "Matrassen op de grond, slechte hygiëne?", "Matelas à même le sol, hygiène déficiente ?", "Mattresses on the floor, poor hygiene?", indicator="mattresses-poor-hygiene"),
-        q("unfit_space", YES_NO, "Bewoning van een ruimte ongeschikt voor bewoning?", "Logement dans un local impropre à l'habitation ?", "Living in a space unfit for habitation?", indicator="living-in-unfit-space", legal_reference="Vlaamse Codex Wonen art. 3.1"),
+        q("unfit_space", YES_NO, "Bewoning van een ruimte ongeschikt voor bewoning?", "Logement dans un local impropre à l'habitation ?", "Living in a space unfit for habitation?", indicator="living-in-unfit-space", legal_reference="Vlaamse Codex Wonen art. 3.1", legal_reference_fr="Code bruxellois du Logement art. 4 ; Code wallon de l'habitation durable art. 3"),
         q("defects", "select_multiple", "Gebreken", "Défauts", "Defects", choices=choices(("damp", "Vocht", "Humidité", "Damp"), ("heating", "Geen verwarming", "Pas de chauffage", "No heating"), ("hot_water", "Geen warm water", "Pas d'eau chaude", "No hot water"), ("electrical", "Elektrische gebreken", "Défauts électriques", "Electrical defects"))),
         q("defect_points", "integer", "Strafpunten technisch verslag", "Points de pénalité du rapport technique", "Penalty points in the technical report"),
         q("housing_photos", "photo", "Foto's", "Photos", "Photos"),
     ]),
     ("planning-permit", "planning-environment", [], "Stedenbouw en omgevingsvergunning", "Urbanisme et permis d'environnement", "Planning and environmental permit", [
         q("permit", "select_one", "Omgevingsvergunning", "Permis d'environnement", "Environmental permit", required=True, choices=choices(("valid", "Geldig", "Valable", "Valid"), ("expired", "Vervallen", "Expiré", "Expired"), ("none", "Geen", "Aucun", "None"))),
-        q("without_permit", YES_NO, "Activiteit zonder vergunning?", "Activité sans permis ?", "Activity without a permit?", indicator="activity-without-permit", legal_reference="Omgevingsvergunningsdecreet art. 6"),
+        q("without_permit", YES_NO, "Activiteit zonder vergunning?", "Activité sans permis ?", "Activity without a permit?", indicator="activity-without-permit", legal_reference="Omgevingsvergunningsdecreet art. 6", legal_reference_fr="CoBAT art. 98 ; CoDT art. D.IV.4"),
         q("sealed", YES_NO, "Installatie verzegeld?", "Installation scellée ?", "Installation sealed?"),
         q("sealed_at", "datetime", "Verzegeld op", "Scellée le", "Sealed at", required=True, relevant="${sealed} = 'yes'"),
         q("illegal_conversion", YES_NO, "Wederrechtelijke verbouwing of functiewijziging?", "Transformation ou changement d'affectation illicite ?", "Unlawful conversion or change of use?"),
@@ -91,10 +93,10 @@ CHECKLISTS: list[tuple[str, str, list[str], str, str, str, list[dict[str, Any]]]
         q("food_photos", "photo", "Foto's", "Photos", "Photos"),
     ]),
     ("tax-cash-register", "tax-cash-register", [], "Kassa, facturen en btw", "Caisse, factures et TVA", "Cash register, invoices and VAT", [
-        q("registered_till", YES_NO, "Geregistreerd kassasysteem in gebruik?", "Système de caisse enregistreuse utilisé ?", "Registered cash register in use?", required=True, sharing="internal", legal_reference="KB nr. 1 btw art. 21bis"),
+        q("registered_till", YES_NO, "Geregistreerd kassasysteem in gebruik?", "Système de caisse enregistreuse utilisé ?", "Registered cash register in use?", required=True, sharing="internal", legal_reference="KB nr. 1 btw art. 21bis", legal_reference_fr="AR n° 1 TVA art. 21bis"),
         q("second_cash_book", YES_NO, "Tweede, niet-geregistreerd kasboek?", "Second livre de caisse non enregistré ?", "Second, unregistered cash book?", indicator="dual-cash-records", sharing="internal"),
         q("cash_only", YES_NO, "Enkel contante betaling, geen btw-bonnetjes?", "Paiement en espèces uniquement, pas de tickets TVA ?", "Cash only, no VAT receipts?", indicator="cash-only", sharing="internal"),
-        q("invoices_missing", YES_NO, "Goederen zonder aankoopfacturen?", "Marchandises sans factures d'achat ?", "Goods without purchase invoices?", sharing="internal", legal_reference="Btw-Wetboek art. 53"),
+        q("invoices_missing", YES_NO, "Goederen zonder aankoopfacturen?", "Marchandises sans factures d'achat ?", "Goods without purchase invoices?", sharing="internal", legal_reference="Btw-Wetboek art. 53", legal_reference_fr="Code de la TVA art. 53"),
         q("cash_counted", "decimal", "Getelde kasinhoud (EUR)", "Encaisse comptée (EUR)", "Cash counted (EUR)", sharing="internal"),
         q("tax_photos", "photo", "Foto's", "Photos", "Photos", sharing="internal"),
     ]),
@@ -106,7 +108,7 @@ CHECKLISTS: list[tuple[str, str, list[str], str, str, str, list[dict[str, Any]]]
         q("no_own_money", YES_NO, "Geen bankkaart of eigen geld?", "Pas de carte bancaire ni d'argent propre ?", "No bank card or money of their own?", indicator="no-own-money", sharing="shared"),
         q("minors", YES_NO, "Minderjarigen aanwezig?", "Mineurs présents ?", "Minors present?", indicator="minors-present", sharing="shared"),
         q("victims_count", "count", "Aantal mogelijke slachtoffers", "Nombre de victimes potentielles", "Number of possible victims", sharing="shared"),
-        q("referred", YES_NO, "Doorverwezen naar een gespecialiseerd opvangcentrum?", "Orienté vers un centre d'accueil spécialisé ?", "Referred to a specialised reception centre?", relevant="${victims_count} > 0", sharing="shared", legal_reference="Omzendbrief COL 01/2015"),
+        q("referred", YES_NO, "Doorverwezen naar een gespecialiseerd opvangcentrum?", "Orienté vers un centre d'accueil spécialisé ?", "Referred to a specialised reception centre?", relevant="${victims_count} > 0", sharing="shared", legal_reference="Omzendbrief COL 01/2015", legal_reference_fr="Circulaire COL 01/2015"),
     ]),
 ]
 # fmt: on

@@ -32,7 +32,12 @@ from django.utils.translation import gettext as _
 from gis import risk
 from gis.models import Indicator, Premises, Signal
 from inspections import actions
-from inspections.checklists.definition import clean_answers, label_in, photos_in
+from inspections.checklists.definition import (
+    clean_answers,
+    label_in,
+    legal_reference_in,
+    photos_in,
+)
 from inspections.field_access import late_detail, late_refusal, team_visit_for, write_refusal
 from inspections.models import (
     ActionDay,
@@ -257,6 +262,8 @@ def _store_answers(
     """Keep one row per answer with its sharing level, and the signals they raise."""
     rows = {row.question: row for row in finding.answer_rows.select_related("signal")}
     questions = {item["name"]: item for item in version.questions}
+    # Stored as the official documents print it: in the municipality's language.
+    language = finding.visit.action_day.municipality.language
     indicators = Indicator.objects.in_bulk(
         [item["indicator"] for item in questions.values() if item.get("indicator")],
         field_name="code",
@@ -274,7 +281,7 @@ def _store_answers(
         row.value = value
         row.sharing = item.get("sharing") or "city"
         row.indicator = indicators.get(item.get("indicator") or "")
-        row.legal_reference = item.get("legal_reference", "")
+        row.legal_reference = legal_reference_in(item, language)
         if row.indicator is not None and value == "yes" and row.signal is None:
             row.signal = _raise_signal(finding, item, row, user, recorded_at)
             signals_changed = True

@@ -82,7 +82,8 @@ class Competency(models.Model):
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_basis_nl = models.TextField(_("legal basis (Dutch)"), blank=True)
+    legal_basis_fr = models.TextField(_("legal basis (French)"), blank=True)
 
     class Meta:
         ordering = ["domain", "code"]
@@ -95,6 +96,14 @@ class Competency(models.Model):
     @property
     def title(self) -> str:
         return in_active_language(self, "title")
+
+    @property
+    def legal_basis(self) -> str:
+        """In the interface language: pages a person reads, not official documents."""
+        return in_active_language(self, "legal_basis")
+
+    def legal_basis_in(self, language: str) -> str:
+        return in_active_language(self, "legal_basis", language)
 
 
 class Partner(models.Model):

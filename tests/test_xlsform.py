@@ -145,3 +145,40 @@ def test_forms_whose_bugs_do_not_matter_here_import() -> None:
 def test_not_a_spreadsheet_is_refused() -> None:
     with pytest.raises(XLSFormError, match="cannot be read"):
         import_xlsform(b"this is not a workbook", "form.xlsx")
+
+
+def survey_workbook(headers: list[str], row: list[str]) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    survey = workbook.active
+    assert survey is not None
+    survey.title = "survey"
+    survey.append(headers)
+    survey.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def test_legal_reference_per_language_and_old_forms_keep_their_single_reference() -> None:
+    from inspections.checklists.definition import legal_reference_in
+
+    headers = ["type", "name", "label::nl", "integra::legal_reference"]
+    old = import_xlsform(
+        survey_workbook(headers, ["integer", "workers", "Werknemers", "Sociaal Strafwetboek"]),
+        "old.xlsx",
+    ).definition["questions"][0]
+    assert legal_reference_in(old, "fr") == "Sociaal Strafwetboek"
+    assert "legal_reference_fr" not in old
+    both = import_xlsform(
+        survey_workbook(
+            [*headers, "integra::legal_reference::French (fr)"],
+            ["integer", "workers", "Werknemers", "Sociaal Strafwetboek", "Code pénal social"],
+        ),
+        "both.xlsx",
+    ).definition["questions"][0]
+    assert legal_reference_in(both, "nl") == "Sociaal Strafwetboek"
+    assert legal_reference_in(both, "fr") == "Code pénal social"

@@ -5,7 +5,11 @@ A definition is a plain JSON document, frozen with the version once published::
     {"groups": [{"name", "label": {lang: text}, "relevant", "relevant_text", "parent"}],
      "questions": [{"name", "type", "label": {lang: text}, "hint": {lang: text},
                     "required", "relevant", "relevant_text", "choices": [{"name", "label"}],
-                    "indicator", "legal_reference", "sharing", "group"}]}
+                    "indicator", "legal_reference", "legal_reference_fr", "sharing",
+                    "group"}]}
+
+``legal_reference`` is the Dutch text; ``legal_reference_fr`` is only stored when given, so
+definitions published before it had a French text stay unchanged.
 
 ``relevant`` is the parsed tree of ``relevant_text`` (see :mod:`inspections.conditions`);
 a question is shown only when its own condition and those of all its groups hold.
@@ -56,12 +60,13 @@ def question(
     choices: list[dict[str, Any]] | None = None,
     indicator: str = "",
     legal_reference: str = "",
+    legal_reference_fr: str = "",
     sharing: str = "city",
     hint: dict[str, str] | None = None,
     group: str = "",
 ) -> dict[str, Any]:
     """A question in its stored form, its condition parsed."""
-    return {
+    item: dict[str, Any] = {
         "name": name,
         "type": type,
         "label": label,
@@ -75,6 +80,14 @@ def question(
         "sharing": sharing,
         "group": group,
     }
+    if legal_reference_fr:
+        item["legal_reference_fr"] = legal_reference_fr
+    return item
+
+
+def legal_reference_in(item: dict[str, Any], language: str) -> str:
+    """The question's legal reference in ``language``, else the Dutch one."""
+    return str(item.get(f"legal_reference_{language[:2]}") or item.get("legal_reference", ""))
 
 
 def label_in(labels: dict[str, str], language: str) -> str:

@@ -6,7 +6,8 @@ note, select_one and select_multiple questions; ``label``/``hint`` per language
 (``label::Dutch (nl)``, ``label::fr``); ``required``; ``relevant`` in the subset of
 :mod:`inspections.conditions`; groups (their ``relevant`` applies to their questions).
 Integra's own columns (``integra::type`` for a count of persons, ``integra::indicator``,
-``integra::legal_reference``, ``integra::sharing``) carry what XLSForm has no column for.
+``integra::legal_reference``, ``integra::sharing``) carry what XLSForm has no column for;
+``integra::legal_reference::fr`` holds the French legal reference (the plain column is Dutch).
 
 Refused, with the reasons: a missing survey sheet, a header used twice, a question
 without a name or with an unknown type, a name used twice, a select without its choice
@@ -394,6 +395,7 @@ def read_question(
     sharing = values.get("integra::sharing", "city") or "city"
     if sharing not in SHARING_LEVELS:
         errors.append(f"{where} ({name}): unknown sharing level “{sharing}”.")
+    references = legal_references(values)
     item = question(
         name,
         integra,
@@ -401,13 +403,25 @@ def read_question(
         required=required in TRUE,
         choices=[] if integra == "yes_no" else choices,
         indicator=values.get("integra::indicator", ""),
-        legal_reference=values.get("integra::legal_reference", ""),
+        legal_reference=references.get("nl", ""),
+        legal_reference_fr=references.get("fr", ""),
         sharing=sharing,
         hint=texts(values, "hint", default),
         group=state.stack[-1] if state.stack else "",
     )
     item["relevant"], item["relevant_text"] = relevant, values.get("relevant", "")
     state.questions.append(item)
+
+
+def legal_references(values: dict[str, str]) -> dict[str, str]:
+    """``integra::legal_reference`` is Dutch; ``integra::legal_reference::<language>``
+    adds the others, named like the label columns."""
+    found = {"nl": values.get("integra::legal_reference", "")}
+    prefix = "integra::legal_reference::"
+    for key, value in values.items():
+        if key.startswith(prefix) and value:
+            found[language_code(key.removeprefix(prefix), "nl")] = value
+    return found
 
 
 # Export ----------------------------------------------------------------------------------
@@ -426,7 +440,8 @@ def export_xlsform(definition: dict[str, Any], *, title: dict[str, str], form_id
     hint_columns = [f"hint::{lang}" for lang in EXPORT_LANGUAGES]
     survey.append(
         ["type", "name", *label_columns, *hint_columns, "required", "relevant",
-         "integra::type", "integra::indicator", "integra::legal_reference", "integra::sharing"]
+         "integra::type", "integra::indicator", "integra::legal_reference",
+         "integra::legal_reference::fr", "integra::sharing"]
     )  # fmt: skip
     choices = workbook.create_sheet("choices")
     choices.append(["list_name", "name", *label_columns])
@@ -493,6 +508,7 @@ def question_row(item: dict[str, Any], choices: Any, written: set[str]) -> list[
         "count" if kind == "count" else "",
         item.get("indicator", ""),
         item.get("legal_reference", ""),
+        item.get("legal_reference_fr", ""),
         item.get("sharing", "city"),
     ]
 
