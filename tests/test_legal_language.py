@@ -7,6 +7,7 @@ import io
 import re
 
 from django.test import override_settings
+from django.urls import reverse
 from pypdf import PdfReader
 
 from decisions import actions, documents, rendering
@@ -16,6 +17,7 @@ from inspections.models import FindingAnswer
 from partners.models import Competency
 from tests.base import CastTestCase
 from tests.decision_fixtures import build_report_day, final_report, type_version
+from tests.field_fixtures import seed_field_checklists, version_of
 from tests.test_decisions import THB, ready_closure
 
 
@@ -81,3 +83,12 @@ class LegalTextPickTests(CastTestCase):
         assert legal_reference_in(both, "nl") == "Wet"
         assert legal_reference_in(old, "fr") == "Wet"
         assert "legal_reference_fr" not in old
+
+    def test_the_checklist_page_shows_the_reference_in_both_languages(self) -> None:
+        seed_field_checklists()
+        self.client.force_login(self.coordinator)
+        response = self.client.get(
+            reverse("checklist-version", args=[version_of("social-employment").code])
+        )
+        self.assertContains(response, "Sociaal Strafwetboek art. 181")
+        self.assertContains(response, "Code pénal social art. 181")
