@@ -139,7 +139,7 @@ class DecisionDocumentTests(CastTestCase):
         body = max(
             (size for piece, size in sizes if "Until the operator proves" in piece), default=0
         )
-        appeal = [size for piece, size in sizes if "Raad van State" in piece]
+        appeal = [size for piece, size in sizes if "annulatieberoep" in piece]
         assert appeal and body and min(appeal) >= body
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from decisions import actions
 from decisions.models import Decision, DecisionCounter
@@ -85,7 +85,12 @@ def test_of_two_overlapping_closures_taken_at_once_one_needs_the_overlap_confirm
     ]
 
     def take(decision: Decision) -> Callable[[], Decision]:
-        return lambda: actions.finalise(decision=decision, user=cast.mayor)
+        def in_english() -> Decision:
+            # Each thread starts in the default language; the reason is read in English.
+            with translation.override("en"):
+                return actions.finalise(decision=decision, user=cast.mayor)
+
+        return in_english
 
     results = run_together([take(decision) for decision in drafts])
     refused = [r for r in results if isinstance(r, actions.DecisionRefused)]

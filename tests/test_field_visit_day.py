@@ -8,6 +8,7 @@ import json
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,8 @@ class VisitDayTests(CastTestCase):
         self.field = build_field_day(self.cast)
         self.visit = self.field.visits[0]
         self.client.force_login(self.police_inspector)
+        # The reasons are read in English here; their translations are the locale's.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     def outcome(self, action: str, when: datetime | None) -> Any:
         body: dict[str, Any] = {"action": action}
