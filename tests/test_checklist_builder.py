@@ -153,3 +153,29 @@ class BuilderTests(CastTestCase):
         draft = self.draft()
         response = self.client.get(reverse("checklist-version", args=[draft.code]))
         self.assertContains(response, "Add a question")
+
+
+def test_editing_a_question_keeps_its_french_legal_reference() -> None:
+    """The builder's form carries both references: saving an edited question must not
+    drop the French one the catalogue or an XLSForm gave it."""
+    from inspections.checklists.definition import question
+    from inspections.forms.checklists import QuestionForm
+
+    item = question(
+        "without_dimona",
+        "select_one",
+        {"nl": "Werknemers zonder Dimona-aangifte?"},
+        choices=[{"name": "yes", "label": {"nl": "Ja"}}, {"name": "no", "label": {"nl": "Nee"}}],
+        legal_reference="Sociaal Strafwetboek art. 181",
+        legal_reference_fr="Code pénal social art. 181",
+    )
+    initial = QuestionForm.initial_for(item)
+    form = QuestionForm(
+        {key: value for key, value in initial.items() if value not in (None, False)},
+        earlier=[],
+        taken=[],
+    )
+    assert form.is_valid(), form.errors
+    edited = form.as_question()
+    assert edited["legal_reference"] == "Sociaal Strafwetboek art. 181"
+    assert edited["legal_reference_fr"] == "Code pénal social art. 181"

@@ -59,6 +59,9 @@ class QuestionForm(forms.Form):
         required=False,
     )
     legal_reference = forms.CharField(label=_("Legal reference"), max_length=300, required=False)
+    legal_reference_fr = forms.CharField(
+        label=_("Legal reference (French)"), max_length=300, required=False
+    )
     sharing = forms.ChoiceField(label=_("Sharing"), choices=Sharing.choices, initial=Sharing.CITY)
 
     def __init__(self, *args: Any, earlier: list[str], taken: list[str], **kwargs: Any) -> None:
@@ -128,6 +131,7 @@ class QuestionForm(forms.Form):
             choices=data["choices"] if data["type"] in CHOICE_TYPES else [],
             indicator=indicator.code if indicator else "",
             legal_reference=data["legal_reference"],
+            legal_reference_fr=data["legal_reference_fr"],
             sharing=data["sharing"],
         )
 
@@ -149,6 +153,7 @@ class QuestionForm(forms.Form):
             ),
             "indicator": item.get("indicator") or None,
             "legal_reference": item.get("legal_reference", ""),
+            "legal_reference_fr": item.get("legal_reference_fr", ""),
             "sharing": item.get("sharing", "city"),
         }
 
