@@ -171,12 +171,22 @@
     await markLocalStates();
   }
 
+  // A save made while a sync runs must not wait for the next round: the running sync
+  // goes round once more instead of a second one flushing the same outbox beside it.
   let syncing = false;
+  let again = false;
   async function sync() {
-    if (syncing) return;
+    if (syncing) {
+      again = true;
+      return;
+    }
     syncing = true;
     try {
-      const stopped = await Store.flush(data.api);
+      let stopped;
+      do {
+        again = false;
+        stopped = await Store.flush(data.api);
+      } while (again && !stopped);
       if (stopped === "signin") text("field-connection", t.signIn).hidden = false;
       else if (!stopped) await Store.refresh(data.api);
     } finally {
