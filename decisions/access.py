@@ -65,7 +65,8 @@ def visible_reports(user: Any) -> QuerySet[JointReport]:
 
 def may_sign(user: Any, report: JointReport, partner_id: int) -> bool:
     """A team lead of the partner, or an inspector of it who recorded a finding at the
-    visit, signs for the partner."""
+    visit, signs for the partner. Any version counts: a colleague who merged later
+    answers into the finding does not take the first inspector's signature away."""
     person: Person | None = person_of(user)
     if person is None or person.partner_id != partner_id:
         return False
@@ -73,9 +74,11 @@ def may_sign(user: Any, report: JointReport, partner_id: int) -> bool:
         return False
     if person.has_role(Role.TEAM_LEAD):
         return True
-    return Finding.objects.filter(
-        visit_id=report.visit_id, partner_id=partner_id, recorded_by=user
-    ).exists()
+    return (
+        Finding.objects.filter(visit_id=report.visit_id, partner_id=partner_id)
+        .filter(Q(recorded_by=user) | Q(submissions__user=user))
+        .exists()
+    )
 
 
 def get_report_for_user(request: HttpRequest, code: Any) -> JointReport:

@@ -54,3 +54,37 @@ class LateSaveAfterSignOffTests(CastTestCase):
         self.assertEqual(response.status_code, 410, response.content)
         self.assertIn("signed the joint report", response.json()["detail"])
         self.assertEqual(Submission.objects.count(), before)
+
+
+class SignAfterMergeTests(CastTestCase):
+    def test_inspector_whose_answers_a_colleague_merged_still_signs(self) -> None:
+        from decisions.access import may_sign
+        from inspections import sync
+        from partners.models import Role
+        from tests.cast import make_user
+
+        built = build_report_day(self.cast, photos=0)
+        colleague = make_user("social2", self.social, [Role.INSPECTOR], self.city_a)
+        assert built.visit.team is not None
+        built.visit.team.members.add(colleague)
+        first = Submission.objects.get(user=self.social_inspector)
+
+        def save_on_top(user: Any) -> None:
+            finding = first.finding
+            finding.refresh_from_db()
+            sync.submit(
+                user=user,
+                client_id=uuid.uuid4(),
+                visit_code=built.visit.code,
+                version_code=first.template_version.code,
+                answers=first.answers,
+                base_version=finding.version,
+                recorded_at=timezone.now(),
+            )
+
+        # The colleague saves a version, then the team lead merges on top of it.
+        save_on_top(colleague)
+        save_on_top(self.social_inspector)
+        report = reports.compile_report(visit=built.visit, user=self.mayor)
+        self.assertTrue(may_sign(colleague, report, self.social.pk))
+        self.assertFalse(may_sign(self.police_inspector, report, self.social.pk))
