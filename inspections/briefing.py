@@ -418,19 +418,24 @@ def render_pack(action_day: ActionDay, team: Team | None = None) -> bytes:
 # -- Generation in the worker ----------------------------------------------------------
 
 
-def start_generation(*, action_day: ActionDay, user: Any) -> dict[str, Any]:
-    """Queue the generation of every pack of the day once the request's transaction
-    commits; audited as an export of the whole day."""
-    status = write_status(
+def mark_queued(action_day: ActionDay, *, requested_by: str) -> dict[str, Any]:
+    """The status the page polls while the worker has yet to make the packs."""
+    return write_status(
         action_day,
         state="queued",
         done=0,
         total=action_day.teams.count() + 1,
         version=action_day.version,
         error="",
-        requested_by=user.get_username(),
+        requested_by=requested_by,
         requested_at=timezone.now().isoformat(),
     )
+
+
+def start_generation(*, action_day: ActionDay, user: Any) -> dict[str, Any]:
+    """Queue the generation of every pack of the day once the request's transaction
+    commits; audited as an export of the whole day."""
+    status = mark_queued(action_day, requested_by=user.get_username())
     audit.record(user, AuditEntry.Action.EXPORT, action_day, briefing="generate")
     transaction.on_commit(
         lambda: async_task(
@@ -495,16 +500,7 @@ def queue_if_following(action_day_id: int) -> None:
     action_day = ActionDay.objects.filter(pk=action_day_id, status__in=FOLLOWING_STATUSES).first()
     if action_day is None:
         return
-    write_status(
-        action_day,
-        state="queued",
-        done=0,
-        total=action_day.teams.count() + 1,
-        version=action_day.version,
-        error="",
-        requested_by="",
-        requested_at=timezone.now().isoformat(),
-    )
+    mark_queued(action_day, requested_by="")
     async_task(
         "inspections.briefing.generate_packs",
         action_day.pk,
