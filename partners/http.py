@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html
+from django_htmx.http import reswap
 from django_htmx.middleware import HtmxDetails
 
 # Marks the message in a refusal's answer; static/integra/integra.js looks for it.
@@ -27,8 +28,6 @@ def refuse(
     back to ``redirect_to`` with the message."""
     if getattr(request, "htmx", False):
         body = format_html('<p class="message error" role="alert" {}>{}</p>', REFUSAL_MARK, message)
-        response = HttpResponse(body, status=status)
-        response["HX-Reswap"] = "none"
-        return response
+        return reswap(HttpResponse(body, status=status), "none")
     messages.error(request, message)
     return redirect(redirect_to)
