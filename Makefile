@@ -58,15 +58,20 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy .
 
-pytest: setup
-	$(PYTEST)
+# PostgreSQL given through DATABASE_URL, or the one answering on 127.0.0.1:5432.
+POSTGRES := $(or $(DATABASE_URL),$(shell $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null && echo $(PG_URL)))
+# The end-to-end walks take minutes each: with a second database run, SQLite walks the
+# Dutch path and PostgreSQL the French one, so each database walks the whole path once.
+, := ,
+WALKS_SQLITE := $(if $(POSTGRES),nl,nl$(,)fr)
 
-# Runs the whole suite again on PostgreSQL when DATABASE_URL is set or a server
-# answers on 127.0.0.1:5432.
+pytest: setup
+	INTEGRA_WALKS=$(WALKS_SQLITE) DATABASE_URL= $(PYTEST)
+
+# Runs the whole suite again on PostgreSQL when there is one.
 pytest-postgres: setup
-	@url="$${DATABASE_URL:-}"; \
-	if [ -z "$$url" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then url="$(PG_URL)"; fi; \
-	if [ -n "$$url" ]; then echo "== again on PostgreSQL ($$url)"; DATABASE_URL="$$url" $(PYTEST); \
+	@if [ -n "$(POSTGRES)" ]; then echo "== again on PostgreSQL ($(POSTGRES))"; \
+	  INTEGRA_WALKS=fr DATABASE_URL="$(POSTGRES)" $(PYTEST); \
 	else echo "== no PostgreSQL reachable: suite ran on SQLite only"; fi
 
 bench: setup

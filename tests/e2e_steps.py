@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 import pyogrio
+import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -178,6 +179,17 @@ class Walk:
 
 
 # --- the installation ------------------------------------------------------------------
+
+
+def skip_unless_walked_here(language: str) -> None:
+    """Each walk takes minutes. When ``make test`` runs the suite on SQLite and again on
+    PostgreSQL, it names one walk per run in ``INTEGRA_WALKS``, so each database walks
+    the whole path once; without the variable every walk runs."""
+    if not ADDRESSES.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    chosen = os.environ.get("INTEGRA_WALKS")
+    if chosen and language not in chosen.split(","):
+        pytest.skip(f"the {language} walk runs in the other database's run (INTEGRA_WALKS)")
 
 
 def install() -> None:

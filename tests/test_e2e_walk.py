@@ -68,8 +68,7 @@ HALLE = City(
 def test_halle_walks_from_an_empty_installation_to_a_served_closure(
     live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
-    if not steps.ADDRESSES.exists():
-        pytest.skip("../shared/data is not beside the checkout")
+    steps.skip_unless_walked_here("nl")
     steps.install()
     steps.create_first_administrator(HALLE.people["admin"])
     walk = Walk(HALLE, live_server.url, browser, tmp_path, "e2e-nl")

@@ -73,8 +73,7 @@ BRUXELLES = City(
 
 
 def test_brussels_walks_the_path_in_french(live_server: Any, browser: Any, tmp_path: Path) -> None:
-    if not steps.ADDRESSES.exists():
-        pytest.skip("../shared/data is not beside the checkout")
+    steps.skip_unless_walked_here("fr")
     steps.install()
     steps.create_first_administrator(BRUXELLES.people["admin"])
     walk = Walk(BRUXELLES, live_server.url, browser, tmp_path, "e2e-fr")
