@@ -123,6 +123,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "gis.context_processors.gis_links",
             ],
+            # {% load formats %}: coordinates in the language's convention.
+            "libraries": {"formats": "config.formats.tags"},
         },
     },
 ]
@@ -201,6 +203,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
+# One date, time, datetime and number format per language (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -24,11 +24,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from decisions import documents
+from decisions import documents, numbering
 from decisions.models import (
     Decision,
     DecisionCounter,
@@ -49,18 +48,9 @@ class DecisionRefused(Exception):
 
 
 def next_identification(municipality: Municipality, year: int) -> str:
-    """``<municipality code>-<year>-<number>``, numbered without gaps or doubles: the
-    counter row is incremented by one UPDATE, which holds its lock until the caller's
-    transaction ends, so concurrent callers wait for each other."""
-    with transaction.atomic():
-        DecisionCounter.objects.get_or_create(municipality=municipality, year=year)
-    with transaction.atomic():
-        counter = DecisionCounter.objects.select_for_update().get(
-            municipality=municipality, year=year
-        )
-        DecisionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-        counter.refresh_from_db(fields=["last"])
-    return f"{municipality.code}-{year}-{counter.last:04d}"
+    """``<municipality code>-<year>-<number>``, numbered without gaps or doubles
+    (decisions.numbering)."""
+    return numbering.next_in_year(DecisionCounter, municipality, year)
 
 
 def considerations(report: JointReport, version: DecisionTypeVersion, language: str) -> str:

@@ -5,6 +5,9 @@ Rules:
 
 - A visit has at most one version awaiting sign-off. Compiling again while it waits
   replaces its snapshot and voids the sign-offs given so far (they signed other facts).
+- The first version gets the report's number (municipality, year it is compiled,
+  counter); an amendment keeps it, so the number cites the report and the version says
+  which text.
 - A partner signs the snapshot as it is (its SHA-256 is kept with the sign-off); when
   the last partner signs, the report is final, its PDF is queued, and nothing of it
   changes again. An amendment is a new version compiled from the findings as they are.
@@ -18,10 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from decisions import documents
+from decisions import documents, numbering
 from decisions.access import may_sign
 from decisions.facts import ReportRefused, canonical_hash, compile_content
-from decisions.models import JointReport, ReportSignOff
+from decisions.models import JointReport, JointReportCounter, ReportSignOff
 from inspections.access import AFTERMATH_STATUSES
 from inspections.models import Visit
 from partners import audit
@@ -58,9 +61,13 @@ def compile_report(*, visit: Visit, user: Any, reason: str = "") -> JointReport:
         return latest
     if latest is not None and not reason.strip():
         raise ReportRefused(_("The report is final: say why it is amended."))
+    municipality = visit.action_day.municipality
+    number = latest.number if latest is not None and latest.number else ""
     report = JointReport.objects.create(
-        municipality=visit.action_day.municipality,
+        municipality=municipality,
         visit=visit,
+        number=number
+        or numbering.next_in_year(JointReportCounter, municipality, timezone.localdate().year),
         version=(latest.version + 1) if latest else 1,
         content=content,
         content_sha256=canonical_hash(content),
@@ -68,7 +75,9 @@ def compile_report(*, visit: Visit, user: Any, reason: str = "") -> JointReport:
         amendment_reason=reason.strip(),
         created_by=user,
     )
-    audit.record(user, AuditEntry.Action.CREATE, report, version=report.version)
+    audit.record(
+        user, AuditEntry.Action.CREATE, report, number=report.number, version=report.version
+    )
     return report
 
 

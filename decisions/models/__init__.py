@@ -16,7 +16,13 @@ from decisions.models.records import (
     FollowUp,
     add_months,
 )
-from decisions.models.reports import Document, FinalReportError, JointReport, ReportSignOff
+from decisions.models.reports import (
+    Document,
+    FinalReportError,
+    JointReport,
+    JointReportCounter,
+    ReportSignOff,
+)
 
 __all__ = [
     "PERMIT_MEASURES",
@@ -29,6 +35,7 @@ __all__ = [
     "FinalReportError",
     "FollowUp",
     "JointReport",
+    "JointReportCounter",
     "LegalArticle",
     "Measure",
     "PublishedVersionError",

@@ -8,6 +8,9 @@ Rules:
   so it reads the same whenever and wherever it is rendered.
 - Each partner with a finding at the visit signs off; when every one has, the report is
   final and never changes again. An amendment is a new version.
+- A report is cited by its number, ``<municipality code>-<year>-<number>`` like the
+  decisions' identification, given when its first version is compiled (a counter row
+  per municipality and year); its amendments keep the number with the next version.
 """
 
 from __future__ import annotations
@@ -27,6 +30,24 @@ class FinalReportError(Exception):
     """A final report never changes; amend it with a new version instead."""
 
 
+class JointReportCounter(models.Model):
+    """The last joint-report number given per municipality and year."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="joint_report_counter_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.last}"
+
+
 class JointReport(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Awaiting sign-off")
@@ -37,6 +58,7 @@ class JointReport(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="joint_reports"
     )
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="joint_reports")
+    number = models.CharField(_("number"), max_length=40, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     content = models.JSONField(default=dict)
@@ -64,6 +86,12 @@ class JointReport(models.Model):
                 condition=models.Q(status="draft"),
                 name="joint_report_one_draft",
             ),
+            # A number cites one report: its versions share it, other visits never do.
+            models.UniqueConstraint(
+                fields=["municipality", "number", "version"],
+                condition=~models.Q(number=""),
+                name="joint_report_number_version",
+            ),
         ]
         indexes = [
             # The register and the figures: "final reports of this municipality".
@@ -71,19 +99,25 @@ class JointReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.content.get('premises', {}).get('label', self.visit_id)} v{self.version}"
+        label = self.content.get("premises", {}).get("label", "")
+        return " · ".join(part for part in (self.reference, label) if part)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and (
             JointReport.objects.filter(pk=self.pk, status=self.Status.FINAL).exists()
         ):
-            raise FinalReportError(f"Report {self.code} is final and cannot change.")
+            raise FinalReportError(f"Report {self.reference} is final and cannot change.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if JointReport.objects.filter(pk=self.pk, status=self.Status.FINAL).exists():
-            raise FinalReportError(f"Report {self.code} is final and cannot be deleted.")
+            raise FinalReportError(f"Report {self.reference} is final and cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        """How a person cites this version: ``23027-2026-0003 v2``."""
+        return f"{self.number} v{self.version}" if self.number else f"v{self.version}"
 
     @property
     def is_final(self) -> bool:
