@@ -514,16 +514,35 @@ ZONE_CANDIDATES: dict[str, list[str]] = {
     "name_field": ["name", "naam", "statnaam", "nom", "politiezon"],
 }  # fmt: skip
 # Parts of an address spread over several fields, as address registers deliver them.
+# Belgian registers (BeSt) carry the street and the town in both languages: the names in
+# the municipality's language come first, so a French-speaking commune's addresses read
+# "Chaussée de Buda 49 bte 2, 1130 Bruxelles" and a Flemish city's "Bergensesteenweg 49
+# bus 2, 1500 Halle".
 ADDRESS_PARTS: dict[str, list[str]] = {
     "address": ["address", "adres", "adresse", "volledig_adres", "full_address"],
     "street": ["street", "straat", "straatnaam", "street_nl", "streetname", "rue", "addr:street"],
     "number": ["housenumber", "huisnummer", "house_number", "number", "addr:housenumber"],
     "letter": ["huisletter"],
     "suffix": ["toevoeging", "huisnummertoevoeging"],
-    "box": ["boxnumber", "busnummer"],
-    "postcode": ["postcode", "postal_code", "zipcode", "zip", "addr:postcode"],
+    "box": ["boxnumber", "busnummer", "boite", "numero_boite"],
+    "postcode": ["postcode", "postal_code", "zipcode", "zip", "code_postal", "addr:postcode"],
     "city": ["city", "woonplaats", "municipality_nl", "gemeente", "addr:city"],
 }
+ADDRESS_PARTS_IN: dict[str, dict[str, list[str]]] = {
+    "fr": {
+        "street": ["street_fr", "rue", "nom_rue", "streetname_fr"],
+        "city": ["municipality_fr", "commune", "localite", "city_fr"],
+    },
+    "nl": {"street": ["street_nl", "straatnaam_nl"], "city": ["municipality_nl", "gemeente"]},
+}
+# The word before a box number, in the municipality's language (official usage).
+BOX_WORDS = {"nl": "bus", "fr": "bte"}
+
+
+def address_parts(language: str) -> dict[str, list[str]]:
+    """The candidate names of each part, the municipality's language first."""
+    own = ADDRESS_PARTS_IN.get(language[:2], {})
+    return {part: [*own.get(part, []), *names] for part, names in ADDRESS_PARTS.items()}
 
 
 @dataclass
@@ -628,37 +647,81 @@ def column(layer: Layer, name: str) -> list[str]:
     return layer.text_columns[name]
 
 
-def addresses(layer: Layer, mapping: dict[str, Any]) -> list[str]:
-    """Explicit address fields are joined with spaces; otherwise the address is composed
-    from the parts found: ``street number[letter][-suffix][ box b], postcode city``."""
-    if mapping.get("address_fields"):
-        parts = [column(layer, name) for name in mapping["address_fields"]]
-        return [" ".join(p for p in row if p) for row in zip(*parts, strict=True)]
-    by_lower = {name.lower(): name for name in layer.fields}
-    found = {
-        part: next((by_lower[c] for c in names if c in by_lower), "")
-        for part, names in ADDRESS_PARTS.items()
+def addresses(layer: Layer, mapping: dict[str, Any], *, language: str = "nl") -> list[str]:
+    """The premises' addresses in the municipality's ``language``, composed from the
+    parts found as ``street number[letter][-suffix][ bus|bte b], postcode city``; a row
+    without the street or town in that language takes the other language's.
+
+    Address fields chosen by hand are composed the same way when each is a known part
+    (a register's ``street_fr``, ``housenumber``, ``postcode``, ``municipality_fr``);
+    other chosen fields are joined with spaces, in the order chosen."""
+    chosen = mapping.get("address_fields") or []
+    if chosen:
+        found = parts_of(chosen)
+        if found is None:
+            parts = [column(layer, name) for name in chosen]
+            return [" ".join(p for p in row if p) for row in zip(*parts, strict=True)]
+    else:
+        by_lower = {name.lower(): name for name in layer.fields}
+        found = {
+            part: [by_lower[c] for c in dict.fromkeys(names) if c in by_lower]
+            for part, names in address_parts(language).items()
+        }
+        if found["address"]:
+            return column(layer, found["address"][0])
+    return composed_addresses(layer, found, BOX_WORDS.get(language[:2], "bus"))
+
+
+def parts_of(fields: list[str]) -> dict[str, list[str]] | None:
+    """Which address part each chosen field is, or None when one is not known (or two
+    are the same part, or one is a whole address)."""
+    known = {
+        name: part
+        for language in ADDRESS_PARTS_IN
+        for part, names in address_parts(language).items()
+        for name in names
     }
-    if found["address"]:
-        return column(layer, found["address"])
+    found: dict[str, list[str]] = {part: [] for part in ADDRESS_PARTS}
+    for name in fields:
+        part = known.get(name.lower())
+        if part is None or part == "address" or found[part]:
+            return None
+        found[part] = [name]
+    return found
+
+
+def first_filled(layer: Layer, names: list[str]) -> list[str]:
+    """Per row, the first of the fields that holds a value ('' without fields)."""
+    if not names:
+        return column(layer, "")
+    values = column(layer, names[0])
+    for name in names[1:]:
+        if all(values):
+            break
+        values = [v or other for v, other in zip(values, column(layer, name), strict=True)]
+    return values
+
+
+def composed_addresses(layer: Layer, found: dict[str, list[str]], box_word: str) -> list[str]:
     street, number, postcode, city = (
-        column(layer, found[part]) for part in ("street", "number", "postcode", "city")
+        first_filled(layer, found[part]) for part in ("street", "number", "postcode", "city")
     )
     # Whole columns at a time; the optional parts only when the layer has them.
     numbers = number
     if found["letter"]:
         numbers = [
-            n + letter for n, letter in zip(numbers, column(layer, found["letter"]), strict=True)
+            n + letter
+            for n, letter in zip(numbers, first_filled(layer, found["letter"]), strict=True)
         ]
     if found["suffix"]:
         numbers = [
             f"{n}-{suffix}" if suffix else n
-            for n, suffix in zip(numbers, column(layer, found["suffix"]), strict=True)
+            for n, suffix in zip(numbers, first_filled(layer, found["suffix"]), strict=True)
         ]
     if found["box"]:
         numbers = [
-            f"{n} bus {box}" if box else n
-            for n, box in zip(numbers, column(layer, found["box"]), strict=True)
+            f"{n} {box_word} {box}" if box else n
+            for n, box in zip(numbers, first_filled(layer, found["box"]), strict=True)
         ]
     # A layer holds few distinct places (postcode and town): each is composed once.
     pairs = list(zip(postcode, city, strict=True))

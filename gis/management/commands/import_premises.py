@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--address-field",
             action="append",
-            help="a field of the address, repeat for several (joined with spaces)",
+            help="a field of the address, repeat for several (street, number, box, postcode and "
+            "town composed as the municipality writes an address; other fields joined with "
+            "spaces)",
         )
         parser.add_argument("--parcel-field", help="the parcel key (CAPAKEY)")
         parser.add_argument("--enterprise-field", help="the operator's enterprise number")
