@@ -16,6 +16,8 @@ from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import map_tiles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = os.environ
 
@@ -242,6 +244,25 @@ if not DEBUG:
     if env_flag("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The maps' background tiles: a preset of config/map_tiles.py (INTEGRA_MAP_TILES, default
+# none: the city's reference layers draw the background, as a closed network needs) or
+# custom with MAP_TILE_URL ({z}/{x}/{y}) and MAP_TILE_ATTRIBUTION. The CSP lets in
+# images from the tile server's origin only, plus MAP_TILE_HOSTS if a server needs more.
+try:
+    MAP_TILES = map_tiles.resolve(
+        env.get("INTEGRA_MAP_TILES", ""),
+        custom_url=env.get("MAP_TILE_URL", ""),
+        custom_attribution=env.get("MAP_TILE_ATTRIBUTION", ""),
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
+MAP_TILE_PRESET = env.get("INTEGRA_MAP_TILES", "") or ("custom" if MAP_TILES else "none")
+MAP_TILE_URL = MAP_TILES.get("url", "")
+MAP_TILE_ATTRIBUTION = MAP_TILES.get("attribution", "")
+MAP_TILE_ORIGINS = [
+    host for host in (map_tiles.origin(MAP_TILE_URL), *env_list("MAP_TILE_HOSTS")) if host
+]
+
 # Scripts only from our own origin or carrying the response's nonce: no inline
 # script, no CDN. htmx sets inline styles for its indicators, hence style-src.
 CONTENT_SECURITY_POLICY = {
@@ -249,7 +270,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:", *env_list("MAP_TILE_HOSTS")],
+        "img-src": [SELF, "data:", "blob:", *MAP_TILE_ORIGINS],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": ["'none'"],
@@ -267,11 +288,6 @@ RETENTION_DAYS = int(env.get("RETENTION_DAYS", str(5 * 365)))
 # removes them (a layer may name operators and their enterprise numbers).
 IMPORT_UPLOAD_DAYS = int(env.get("IMPORT_UPLOAD_DAYS", "30"))
 
-# The map's background tiles, e.g. a municipal WMTS/XYZ URL with {z}/{x}/{y}; empty
-# draws zones and premises on a plain background (closed networks). Add the tile
-# server's origin to MAP_TILE_HOSTS so the CSP lets the images in.
-MAP_TILE_URL = env.get("MAP_TILE_URL", "")
-MAP_TILE_ATTRIBUTION = env.get("MAP_TILE_ATTRIBUTION", "")
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ from weasyprint import HTML
 from decisions.facts import ReportRefused, evidence_file
 from decisions.models import Decision, JointReport
 from inspections.briefing import BASE_URL, LocalFetcher, Route, route_map_svg
+from partners.models import Municipality
 
 PDF_VARIANT = "pdf/a-3b"
 MAP_WIDTH, MAP_HEIGHT = 480, 300
@@ -37,8 +38,11 @@ def pick(texts: dict[str, str] | None, language: str) -> str:
     return texts.get(language) or texts.get("nl") or next(iter(texts.values()), "")
 
 
-def premises_map(premises: dict[str, Any], title: str) -> SafeString:
-    """The premises and its footprint on a plain background (no tiles)."""
+def premises_map(
+    premises: dict[str, Any], title: str, municipality: Municipality | None = None
+) -> SafeString:
+    """The premises and its footprint over the municipality's reference layers (no
+    tiles: a document is drawn without the network)."""
     return route_map_svg(
         [Route(title, "#b3261e", [(premises["lon"], premises["lat"])])],
         briefing=None,
@@ -46,6 +50,7 @@ def premises_map(premises: dict[str, Any], title: str) -> SafeString:
         title=title,
         width=MAP_WIDTH,
         height=MAP_HEIGHT,
+        municipality=municipality,
     )
 
 
@@ -133,7 +138,7 @@ def report_context(report: JointReport, language: str) -> dict[str, Any]:
             and section["sign_off"] is not None
             and section["sign_off"].mention_further_information
         ],
-        "map_svg": premises_map(premises, premises["label"]),
+        "map_svg": premises_map(premises, premises["label"], report.municipality),
     }
 
 

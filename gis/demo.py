@@ -34,7 +34,7 @@ from gis.access import can_record_signals
 from gis.actions import record_signal
 from gis.forms.signals import SignalForm
 from gis.importing import import_file
-from gis.models import ImportRun, Indicator, Premises, Sector, Signal, Zone
+from gis.models import ImportRun, Indicator, Premises, ReferenceLayer, Sector, Signal, Zone
 from gis.search import premises_key
 from partners.models import Municipality, Person, Role
 
@@ -153,6 +153,7 @@ def load(municipality: Municipality) -> None:
     if not Premises.objects.filter(municipality=municipality).exists():
         create_premises(municipality, rng)
     load_zones(municipality, recorder(municipality, "stad-halle-iv"))
+    load_reference_layers(municipality, recorder(municipality, "stad-halle-iv"))
     add_signals(municipality, rng)
 
 
@@ -285,6 +286,34 @@ def import_zones(
     )
     if run.status != ImportRun.Status.DONE:
         raise RuntimeError(f"The demo's {kind} zones were not imported: {run.message}")
+
+
+# The shipped layers the demo city draws under its premises, as its coordinator would
+# upload them: (file, layer, kind, name).
+REFERENCE_LAYERS = [
+    ("halle_zones_31370.geojson", None, ReferenceLayer.Kind.OTHER, "Gemeente- en politiezonegrens"),
+    ("halle_addresses_31370.gpkg", "addresses", ReferenceLayer.Kind.ADDRESSES, "Adrespunten"),
+]
+
+
+def load_reference_layers(municipality: Municipality, coordinator: Any) -> None:
+    """Halle's address points, faint (they trace the streets), and its boundaries, as
+    reference layers through the import, for a city that has none."""
+    if ReferenceLayer.objects.filter(municipality=municipality).exists():
+        return
+    for filename, layer, kind, name in REFERENCE_LAYERS:
+        options = {"reference_kind": kind, "reference_name": name}
+        if layer:
+            options["layer"] = layer
+        run = import_file(
+            DATA / filename,
+            kind=ImportRun.Kind.REFERENCE,
+            municipality=municipality.code,
+            user=coordinator,
+            options=options,
+        )
+        if run.status != ImportRun.Status.DONE:
+            raise RuntimeError(f"The demo's reference layer {name} was not imported: {run.message}")
 
 
 def add_signals(municipality: Municipality, rng: random.Random) -> None:

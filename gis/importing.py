@@ -56,6 +56,7 @@ from gis.layers import (
     transform_geometries,
 )
 from gis.models import ImportRun, Premises, Sector, Zone
+from gis.reference import prepare_reference, reference_options, replace_features
 from gis.search import premises_key
 from gis.zones import prepare_zones
 from partners.access import visible_municipalities
@@ -237,6 +238,8 @@ def execute_run(run: ImportRun, path: Path) -> ImportRun:
                 encoding=options.get("encoding") or None,
             )
         set_progress(run, 30, layer=layer.name[:200], crs=layer.crs, total_rows=len(layer))
+        if run.kind == ImportRun.Kind.REFERENCE:
+            return execute_reference(run, layer)
         if run.kind == ImportRun.Kind.ZONES:
             prepared = prepare_zones(layer, options)
             model: type[models.Model] = Zone
@@ -261,6 +264,29 @@ def execute_run(run: ImportRun, path: Path) -> ImportRun:
         # Nothing was written (one transaction), and the run must not stay "running".
         fail(run, error)
         raise
+    return run
+
+
+def execute_reference(run: ImportRun, layer: Layer) -> ImportRun:
+    """A reference layer: its features replace the layer's of the same name (see
+    gis.reference); the same refusal rules as premises and zones."""
+    prepared = prepare_reference(layer)
+    if prepared.problems and not run.skip_invalid:
+        refuse(run, describe_problems(prepared.problems), prepared.problems)
+        return run
+    set_progress(run, 60)
+    kind, name = reference_options(run.options or {}, layer)
+    created = len(prepared.geometries)
+    if not run.dry_run:
+        replace_features(run.municipality, kind=kind, name=name, crs=layer.crs, prepared=prepared)
+    run.created, run.updated, run.unchanged = created, 0, 0
+    run.skipped = len(prepared.problems)
+    run.errors = problem_list(prepared.problems)
+    run.reasons = count_reasons(prepared.problems)
+    run.status = ImportRun.Status.DONE
+    run.progress = 100
+    run.finished_at = timezone.now()
+    run.save()
     return run
 
 

@@ -249,6 +249,68 @@ class Zone(models.Model):
         return self.name
 
 
+class ReferenceLayer(models.Model):
+    """One of the city's own GIS layers drawn under the premises on every map and PDF
+    excerpt (parcels, buildings, streets, neighbourhoods, address points): the
+    background a closed network has without public tiles. Re-importing a layer of the
+    same name replaces its features."""
+
+    class Kind(models.TextChoices):
+        PARCELS = "parcels", _("Parcels")
+        BUILDINGS = "buildings", _("Buildings")
+        STREETS = "streets", _("Streets")
+        NEIGHBOURHOODS = "neighbourhoods", _("Neighbourhoods")
+        ADDRESSES = "addresses", _("Address points")
+        OTHER = "other", _("Other")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="reference_layers"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(_("name"), max_length=200)
+    # Overrides of the kind's drawing style (gis.reference.STYLES): colour, weight…
+    style = models.JSONField(_("style"), default=dict, blank=True)
+    feature_count = models.PositiveIntegerField(default=0)
+    source_crs = models.CharField(_("source CRS"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["municipality", "kind", "name"]
+        verbose_name = _("reference layer")
+        verbose_name_plural = _("reference layers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="reference_layer_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceFeature(models.Model):
+    """One geometry of a reference layer, in WGS84, simplified at import to what a map
+    shows, with its bounding box."""
+
+    layer = models.ForeignKey(ReferenceLayer, on_delete=models.CASCADE, related_name="features")
+    geometry = models.JSONField(_("geometry (GeoJSON, WGS84)"))
+    west = models.FloatField()
+    south = models.FloatField()
+    east = models.FloatField()
+    north = models.FloatField()
+
+    class Meta:
+        indexes = [
+            # The features of a layer that reach into a map's view: layer and west <= the
+            # view's east first, the other sides checked on those rows.
+            models.Index(fields=["layer", "west"], name="reference_feature_view"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer} #{self.pk}"
+
+
 class Signal(models.Model):
     """A report about a premises that attaches one or more indicators to it."""
 
@@ -307,6 +369,7 @@ class ImportRun(models.Model):
     class Kind(models.TextChoices):
         PREMISES = "premises", _("Premises")
         ZONES = "zones", _("Zones")
+        REFERENCE = "reference", _("Reference layer (background)")
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Uploaded, not started")

@@ -4,6 +4,7 @@ from gis.views import imports as import_views
 from gis.views import lookup as lookup_views
 from gis.views import map as map_views
 from gis.views import premises as premises_views
+from gis.views import reference as reference_views
 
 urlpatterns: list = [
     path("imports/", import_views.import_list, name="gis-imports"),
@@ -15,6 +16,7 @@ urlpatterns: list = [
     path("map/", map_views.premises_map, name="gis-map"),
     path("map/export/", map_views.premises_export, name="gis-map-export"),
     path("risk/", map_views.risk_list, name="gis-risk-list"),
+    path("reference-layers/", reference_views.reference_layers, name="gis-reference-layers"),
     path("lookup/", lookup_views.lookup, name="gis-lookup"),
     path("premises/<uuid:code>/", premises_views.premises_detail, name="gis-premises-detail"),
     path("premises/<uuid:code>/popup", premises_views.premises_popup, name="gis-premises-popup"),

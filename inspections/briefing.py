@@ -44,9 +44,10 @@ from django_q.tasks import async_task
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from gis.reference import svg_background
 from inspections.models import ActionDay, Team, Visit, VisitTask
 from partners import audit
-from partners.models import AuditEntry, Person
+from partners.models import AuditEntry, Municipality, Person
 
 COORDINATOR_KEY = "coordinator"
 STATUS_FILE = "status.json"
@@ -218,6 +219,16 @@ class Projection:
         y = self.offset_y + (self.north - lat) * self.scale
         return round(x, 1), round(y, 1)
 
+    def box(self, width: int, height: int) -> tuple[float, float, float, float]:
+        """West, south, east and north of the whole drawing, in degrees."""
+        per_x = self.shrink * self.scale
+        return (
+            self.west - self.offset_x / per_x,
+            self.north - (height - self.offset_y) / self.scale,
+            self.west + (width - self.offset_x) / per_x,
+            self.north + self.offset_y / self.scale,
+        )
+
 
 def route_map_svg(
     routes: Sequence[Route],
@@ -227,10 +238,12 @@ def route_map_svg(
     title: str,
     width: int = MAP_WIDTH,
     height: int = MAP_HEIGHT,
+    municipality: Municipality | None = None,
 ) -> SafeString:
     """Numbered stops joined by the route line from the briefing point, the zone's outline
-    behind them. The box fits the stops and the briefing point (the zone when there are
-    none); a larger zone is cut at the edge."""
+    behind them and the municipality's reference layers (gis.reference) behind all. The
+    box fits the stops and the briefing point (the zone when there are none); a larger
+    zone is cut at the edge."""
     points = [stop for route in routes for stop in route.stops]
     if briefing:
         points.append(briefing)
@@ -245,6 +258,7 @@ def route_map_svg(
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{width}" height="{height}" fill="#f4f6f3" stroke="#9aa5b1"/>',
+        svg_background(municipality, project.box(width, height), project),
     ]
     for ring in rings:
         path = " ".join(f"{x},{y}" for x, y in (project(*point) for point in ring))
@@ -351,6 +365,7 @@ def team_section(action_day: ActionDay, team: Team, colour: str) -> TeamSection:
             briefing=action_day.briefing_point(),
             zone=action_day.zone.geometry if action_day.zone else None,
             title=team.name,
+            municipality=action_day.municipality,
         ),
     )
 
@@ -394,6 +409,7 @@ def pack_context(action_day: ActionDay, team: Team | None) -> dict[str, Any]:
             briefing=action_day.briefing_point(),
             zone=action_day.zone.geometry if action_day.zone else None,
             title=action_day.title,
+            municipality=action_day.municipality,
         )
     return {
         "action_day": action_day,

@@ -407,6 +407,7 @@ EXPECTED: dict[str, str] = {
     "GET gis-map": "302 200 403 200 200 403 403 200 200",
     "GET gis-map-export": "302 400 403 400 400 403 403 400 400",
     "GET gis-risk-list": "302 200 403 200 200 403 403 200 200",
+    "GET gis-reference-layers": "302 400 400 400 400 400 400 400 400",
     "GET gis-lookup": "302 200 200 403 403 403 403 200 200",
     "GET gis-premises-detail": "302 404 403 200 200 403 403 200 200",
     "GET gis-premises-popup": "302 404 403 200 200 403 403 200 200",

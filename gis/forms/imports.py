@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gis.layers import SUFFIXES, LayerError
-from gis.models import ImportRun, Zone
+from gis.models import ImportRun, ReferenceLayer, Zone
 from partners.access import visible_municipalities
 from partners.models import Municipality
 
@@ -33,6 +33,18 @@ class UploadForm(forms.Form):
     )
     zone_kind = forms.ChoiceField(
         label=_("Kind of zones"), choices=Zone.Kind.choices, initial=Zone.Kind.NEIGHBOURHOOD
+    )
+    reference_kind = forms.ChoiceField(
+        label=_("Kind of reference layer"),
+        choices=ReferenceLayer.Kind.choices,
+        initial=ReferenceLayer.Kind.ADDRESSES,
+        help_text=_("Drawn faintly under the premises on every map and PDF excerpt."),
+    )
+    reference_name = forms.CharField(
+        label=_("Name of the reference layer"),
+        max_length=200,
+        required=False,
+        help_text=_("A layer of the same name is replaced. Empty: the file's layer name."),
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), empty_label=None
@@ -100,10 +112,13 @@ class MappingForm(forms.Form):
         layers: list[str],
         zones: bool,
         count_rows: Callable[[str], int] | None = None,
+        reference: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.zones = zones
+        self.zones = zones or reference
+        # A reference layer is replaced whole: its features need no id.
+        self.fields["id_field"].required = not reference
         self.count_rows = count_rows
         # How many rows the filter keeps, once it is validated.
         self.kept_rows: int | None = None
@@ -111,7 +126,7 @@ class MappingForm(forms.Form):
         for name, options in (("layer", [(n, n) for n in layers]), ("id_field", choices)):
             self.choice_field(name).choices = options
         self.choice_field("name_field").choices = choices
-        if zones:
+        if self.zones:
             return
         for key, label in self.PREMISES_FIELDS.items():
             self.fields[key] = forms.ChoiceField(label=label, choices=choices, required=False)

@@ -70,7 +70,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         user=request.user,
         kind=form.cleaned_data["kind"],
         filename=upload.name,
-        options={"zone_kind": form.cleaned_data["zone_kind"]},
+        options={
+            key: form.cleaned_data[key] for key in ("zone_kind", "reference_kind", "reference_name")
+        },
         status=ImportRun.Status.PREVIEW,
     )
     run.stored_file = default_storage.save(f"imports/{run.code}/{upload.name}", upload)
@@ -129,11 +131,17 @@ def mapping_form(
     """The mapping form for ``layer``: as sent, or proposed from its field names and, for
     a run tried again (see import_retry), as it was chosen last time."""
     zones = run.kind == ImportRun.Kind.ZONES
+    reference = run.kind == ImportRun.Kind.REFERENCE
     if data is not None:
         return MappingForm(
-            data, fields=layer.fields, layers=layers, zones=zones, count_rows=count_rows
+            data,
+            fields=layer.fields,
+            layers=layers,
+            zones=zones,
+            count_rows=count_rows,
+            reference=reference,
         )
-    initial = {**detect_mapping(layer.fields, zones=zones), "layer": layer.name}
+    initial = {**detect_mapping(layer.fields, zones=zones or reference), "layer": layer.name}
     if run.options.get("layer") in (None, layer.name):
         initial |= {
             key: value
@@ -143,7 +151,12 @@ def mapping_form(
         initial["crs"] = run.options.get("crs", "")
         initial["where"] = run.options.get("where", "")
     return MappingForm(
-        initial=initial, fields=layer.fields, layers=layers, zones=zones, count_rows=count_rows
+        initial=initial,
+        fields=layer.fields,
+        layers=layers,
+        zones=zones,
+        count_rows=count_rows,
+        reference=reference,
     )
 
 

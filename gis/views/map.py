@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
@@ -22,6 +21,7 @@ from gis.access import require_risk_role, visible_premises, visible_zones
 from gis.forms.map import ExportForm, PremisesFilterForm
 from gis.models import Premises
 from gis.risk import BANDS, premises_band
+from gis.views.reference import map_background
 from partners import audit
 from partners.http import HtmxHttpRequest
 from partners.models import AuditEntry, Municipality
@@ -83,9 +83,8 @@ def premises_map(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "gis/map.html#results", context)
     context["zones"] = zone_features(request.user)
+    context["map_background"] = map_background(request.user)
     context["map_config"] = {
-        "tileUrl": settings.MAP_TILE_URL,
-        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "popupUrl": reverse("gis-premises-popup", args=[CODE_PLACEHOLDER]),
         "placeholder": CODE_PLACEHOLDER,
         # Only used when there is nothing to show: the middle of Belgium.

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from gis.reference import around
+from gis.views.reference import map_background
 from inspections.api import assignments_for
 from inspections.checklists.definition import label_in
 from inspections.field_access import checklists_by_visit, field_visits, write_refusal
@@ -44,6 +46,7 @@ FIELD_ASSETS = (
     "integra/field/field.css",
     "integra/field/conditions.js",
     "integra/field/store.js",
+    "integra/background.js",
     "integra/field/app.js",
     "integra/field/icon-192.png",
     "integra/field/icon-512.png",
@@ -158,6 +161,10 @@ def field_day(request: HttpRequest) -> HttpResponse:
         page="day",
         precache=urls,
         markers=markers,
+        # Drawn offline too: the reference layers around the day's stops travel inline.
+        background=map_background(
+            request.user, inline=around([(m["lon"], m["lat"]) for m in markers])
+        ),
         visits=[str(v["code"]) for day in days for v in day["visits"]],
     )
     return render(request, "inspections/field_day.html", {"days": days, "field_data": data})

@@ -23,6 +23,7 @@ from django_htmx.http import trigger_client_event
 from gis.access import visible_premises, visible_zones
 from gis.models import Premises, Sector
 from gis.risk import band
+from gis.views.reference import map_background
 from inspections import actions
 from inspections.access import (
     coordinated_municipalities,
@@ -146,6 +147,7 @@ def action_day_plan(request: HtmxHttpRequest, code: str) -> HttpResponse:
         {"name": zone.name, "kind": zone.kind, "geometry": zone.geometry}
         for zone in visible_zones(request.user).filter(municipality=action_day.municipality)
     ]
+    context["map_background"] = map_background(request.user, municipality=action_day.municipality)
     if candidates_only:
         return render(request, "inspections/plan.html#candidates", context)
     return render(request, "inspections/plan.html", context)

@@ -1,5 +1,6 @@
 // The map of premises (templates/gis/map.html). Reads its data from JSON islands:
-// #map-config (tiles, popup URL), #map-zones (GeoJSON outlines) and #map-data (one
+// #map-config (popup URL), #map-background (see background.js), #map-zones (GeoJSON
+// outlines) and #map-data (one
 // compact row per premises: [code hex, lat, lon, band index]). The filter form swaps
 // #map-results through htmx; the new #map-data redraws the markers.
 (function () {
@@ -24,9 +25,8 @@
     }
     const config = readJson("map-config");
     const map = L.map(container, { zoomControl: true, preferCanvas: true, maxZoom: 19 });
-    if (config.tileUrl) {
-      L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 20 }).addTo(map);
-    }
+    // Tiles and the city's reference layers, under the zones and markers.
+    if (window.IntegraBackground) IntegraBackground.attach(map);
     const zones = L.geoJSON(readJson("map-zones"), {
       style: { color: "#12263f", weight: 2, dashArray: "6 4", fillColor: "#0b5cad", fillOpacity: 0.06 },
       onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name, { sticky: true }),

@@ -1,6 +1,7 @@
 // The planning screen's map: candidate premises coloured by risk, planned ones ringed;
 // a click picks a premises, "Draw an area" collects corners and adds what lies inside.
-// Data comes from JSON islands (#plan-candidates, #plan-zones); no inline scripts.
+// Data comes from JSON islands (#plan-candidates, #plan-zones, #map-background); no
+// inline scripts.
 (function () {
   "use strict";
   const COLOURS = { high: "#b3261e", medium: "#c77700", low: "#2f7d46" };
@@ -63,6 +64,8 @@
     if (!element || typeof L === "undefined") return;
     map = L.map(element, { zoomControl: true, doubleClickZoom: false });
     map.setView([50.73, 4.23], 14);
+    // Tiles and the city's reference layers, under the zones and candidates.
+    if (window.IntegraBackground) IntegraBackground.attach(map);
     for (const zone of readJson("plan-zones")) {
       L.geoJSON(zone.geometry, { style: { color: "#5a6473", weight: 1, fill: false } })
         .bindTooltip(zone.name).addTo(map);

@@ -42,6 +42,9 @@ def run_import(
     layer_options["mapping"] = {key: value for key, value in mapping.items() if value is not None}
     if kind == ImportRun.Kind.ZONES:
         layer_options["zone_kind"] = options["kind"]
+    if kind == ImportRun.Kind.REFERENCE:
+        layer_options["reference_kind"] = options["kind"]
+        layer_options["reference_name"] = options["name"] or ""
     try:
         run = import_file(
             options["path"],

@@ -244,7 +244,11 @@
     for (const element of document.querySelectorAll(".field-map[data-day]")) {
       const markers = data.markers.filter((m) => m.day === element.dataset.day);
       if (!markers.length) continue;
-      const map = L.map(element, { zoomControl: true, attributionControl: false });
+      const background = data.background || {};
+      // Tiles carry their attribution; the city's own layers need none.
+      const map = L.map(element, { zoomControl: true, attributionControl: Boolean(background.tiles) });
+      // Tiles (online) and the city's reference layers around the stops (inline, offline too).
+      if (window.IntegraBackground) IntegraBackground.attach(map, background);
       const points = markers.map((m) => [m.lat, m.lon]);
       L.polyline(points, { color: "#0b5cad", weight: 3, opacity: 0.7 }).addTo(map);
       map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 17 });
