@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# code, country, Dutch, French, English
+# code, jurisdiction (a country, or a Belgian region such as BE-BRU), Dutch, French, English
 ARTICLES: list[tuple[str, str, str, str, str]] = [
     (
         "ngw-133",
@@ -78,6 +78,28 @@ ARTICLES: list[tuple[str, str, str, str, str]] = [
         "Municipalities Act art. 174a",
     ),
     ("bibob-3", "NL", "Wet Bibob art. 3", "Wet Bibob art. 3", "Bibob Act art. 3"),
+    ("opiumw-13b", "NL", "Opiumwet art. 13b", "Opiumwet art. 13b", "Opium Act art. 13b"),
+    (
+        "vcw-boek-3",
+        "BE-VLG",
+        "Vlaamse Codex Wonen van 2021, boek 3 (woningkwaliteit)",
+        "Code flamand du Logement de 2021, livre 3 (qualité du logement)",
+        "Flemish Housing Code 2021, book 3 (housing quality)",
+    ),
+    (
+        "cbl-4",
+        "BE-BRU",
+        "Brusselse Huisvestingscode art. 4",
+        "Code bruxellois du Logement art. 4",
+        "Brussels Housing Code art. 4",
+    ),
+    (
+        "cwhd-3",
+        "BE-WAL",
+        "Waals Wetboek van Huisvesting en Duurzaam Wonen art. 3",
+        "Code wallon de l'habitation durable art. 3",
+        "Walloon Code of Sustainable Housing art. 3",
+    ),
     (
         "awb-4-8",
         "NL",
@@ -97,7 +119,7 @@ CONSIDERATIONS_FR = (
     "Vu le rapport commun du contrôle du {date} et les constatations qu'il contient ;"
 )
 
-# code, country, measures, Dutch title, French title, English title, legal basis nl, fr,
+# code, country (or a Belgian region: BE-VLG, BE-BRU, BE-WAL), measures, Dutch title, French title, English title, legal basis nl, fr,
 # articles, max months, hearing, hearing waivable if urgent, prior warning, prosecutor,
 # remedy term, appeal days, appeal to (nl, fr), model motivation (nl, fr)
 TYPES: list[dict[str, Any]] = [
@@ -347,6 +369,113 @@ TYPES: list[dict[str, Any]] = [
 ]
 
 
+# Housing is regional law in Belgium: each region's measure on an unfit dwelling.
+HOUSING_HEARING: dict[str, Any] = {
+    "max_months": None,
+    "hearing": True,
+    "waivable": True,
+    "warning": False,
+    "prosecutor": False,
+    "remedy": False,
+    "appeal_days": 60,
+    "appeal": (RVS_NL, RVS_FR),
+}
+TYPES += [
+    {
+        "code": "be-vlg-unfit-dwelling",
+        "country": "BE-VLG",
+        "measures": ["closure", "order"],
+        "title": (
+            "Ongeschikt- of onbewoonbaarverklaring van een woning (Vlaamse Codex Wonen)",
+            "Déclaration d'inadaptation ou d'inhabitabilité d'un logement (Code flamand du Logement)",
+            "Declaring a dwelling unfit or uninhabitable (Flemish Housing Code)",
+        ),
+        "basis": (
+            "De burgemeester kan een woning die niet voldoet aan de elementaire veiligheids-, gezondheids- en woonkwaliteitsvereisten ongeschikt of onbewoonbaar verklaren, op grond van een conformiteitsonderzoek door een woningcontroleur.",
+            "Le bourgmestre peut déclarer inadapté ou inhabitable un logement qui ne répond pas aux exigences élémentaires de sécurité, de salubrité et de qualité, sur la base d'un examen de conformité par un contrôleur du logement.",
+        ),
+        "articles": ["vcw-boek-3"],
+        **HOUSING_HEARING,
+        "motivation": (
+            "Overwegende dat de woning niet voldoet aan de elementaire veiligheids-, gezondheids- en woonkwaliteitsvereisten;",
+            "Considérant que le logement ne répond pas aux exigences élémentaires de sécurité, de salubrité et de qualité ;",
+        ),
+    },
+    {
+        "code": "be-bru-unfit-dwelling",
+        "country": "BE-BRU",
+        "measures": ["closure", "order"],
+        "title": (
+            "Sluiting van een ongezonde woning (Brusselse Huisvestingscode, art. 135 NGW)",
+            "Fermeture d'un logement insalubre (Code bruxellois du Logement, art. 135 NLC)",
+            "Closure of an unhealthy dwelling (Brussels Housing Code, art. 135 NMA)",
+        ),
+        "basis": (
+            "De burgemeester waakt over de gezondheid en de veiligheid van de bewoners en kan een woning die niet voldoet aan de veiligheids-, gezondheids- en uitrustingsvereisten van de Brusselse Huisvestingscode sluiten of onbewoonbaar verklaren.",
+            "Le bourgmestre veille à la salubrité et à la sécurité des occupants et peut fermer ou déclarer inhabitable un logement qui ne respecte pas les exigences de sécurité, de salubrité et d'équipement du Code bruxellois du Logement.",
+        ),
+        "articles": ["cbl-4", "ngw-135-2"],
+        **HOUSING_HEARING,
+        "motivation": (
+            "Overwegende dat de woning niet voldoet aan de vereisten van artikel 4 van de Brusselse Huisvestingscode;",
+            "Considérant que le logement ne respecte pas les exigences de l'article 4 du Code bruxellois du Logement ;",
+        ),
+    },
+    {
+        "code": "be-wal-unfit-dwelling",
+        "country": "BE-WAL",
+        "measures": ["closure", "order"],
+        "title": (
+            "Onbewoonbaarverklaring van een woning (Waals Wetboek van Huisvesting en Duurzaam Wonen)",
+            "Arrêté d'inhabitabilité d'un logement (Code wallon de l'habitation durable)",
+            "Declaring a dwelling uninhabitable (Walloon Code of Sustainable Housing)",
+        ),
+        "basis": (
+            "De burgemeester kan een woning die niet voldoet aan de gezondheidscriteria van het Waals Wetboek van Huisvesting en Duurzaam Wonen onbewoonbaar verklaren, na een onderzoek van de gezondheidstoestand.",
+            "Le bourgmestre peut déclarer inhabitable un logement qui ne respecte pas les critères de salubrité du Code wallon de l'habitation durable, après une enquête de salubrité.",
+        ),
+        "articles": ["cwhd-3"],
+        **HOUSING_HEARING,
+        "motivation": (
+            "Overwegende dat uit het onderzoek blijkt dat de woning niet voldoet aan de gezondheidscriteria;",
+            "Considérant que l'enquête de salubrité établit que le logement ne respecte pas les critères de salubrité ;",
+        ),
+    },
+    {
+        "code": "nl-opiumwet-13b",
+        "country": "NL",
+        "measures": ["closure"],
+        "title": (
+            "Sluiting wegens drugshandel (Opiumwet art. 13b)",
+            "Fermeture pour trafic de drogue (Opiumwet art. 13b)",
+            "Closure for drug dealing (Opium Act art. 13b)",
+        ),
+        "basis": (
+            "De burgemeester is bevoegd tot toepassing van bestuursdwang wanneer in of bij een woning of lokaal drugs worden verkocht, afgeleverd of verstrekt, dan wel daartoe aanwezig zijn.",
+            "Le bourgmestre peut recourir à la contrainte administrative lorsque des drogues sont vendues, livrées ou fournies, ou présentes à cette fin, dans ou près d'une habitation ou d'un local.",
+        ),
+        "articles": ["opiumw-13b", "awb-4-8"],
+        "max_months": None,
+        "hearing": True,
+        "waivable": True,
+        "warning": False,
+        "prosecutor": False,
+        "remedy": False,
+        "appeal_days": 42,
+        "appeal": (BEZWAAR_NL, BEZWAAR_FR),
+        "motivation": (
+            "Overwegende dat in de woning of het lokaal drugs werden aangetroffen die voor verkoop, aflevering of verstrekking aanwezig waren;\nOverwegende dat belanghebbende een zienswijze naar voren kon brengen;",
+            "Considérant que des drogues destinées à la vente, à la livraison ou à la fourniture ont été trouvées dans l'habitation ou le local ;\nConsidérant que l'intéressé a pu faire valoir son point de vue ;",
+        ),
+    },
+]
+
+
+def jurisdiction(code: str) -> dict[str, str]:
+    """``BE-BRU`` is Belgium's Brussels region; ``BE`` or ``NL`` the whole country."""
+    return {"country": code[:2], "region": code if "-" in code else ""}
+
+
 def version_values(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "measures": entry["measures"],
@@ -372,17 +501,23 @@ def seed_catalogue(article_model: Any, type_model: Any, version_model: Any) -> N
     model classes so that migrations can pass their historical models."""
     from django.utils import timezone
 
+    # The first seeding migration runs before entries had a region.
+    regional = any(field.name == "region" for field in type_model._meta.get_fields())
+
+    def where(code: str) -> dict[str, str]:
+        return jurisdiction(code) if regional else {"country": code[:2]}
+
     articles = {}
     for code, country, nl, fr, en in ARTICLES:
         articles[code], _created = article_model.objects.update_or_create(
             code=code,
-            defaults={"country": country, "citation_nl": nl, "citation_fr": fr, "citation_en": en},
+            defaults={**where(country), "citation_nl": nl, "citation_fr": fr, "citation_en": en},
         )
     for entry in TYPES:
         nl, fr, en = entry["title"]
         decision_type, _created = type_model.objects.update_or_create(
             code=entry["code"],
-            defaults={"country": entry["country"], "title_nl": nl, "title_fr": fr, "title_en": en},
+            defaults={**where(entry["country"]), "title_nl": nl, "title_fr": fr, "title_en": en},
         )
         values = version_values(entry)
         wanted = {articles[code].pk for code in entry["articles"]}

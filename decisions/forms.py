@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Decision, DecisionType, DecisionTypeVersion, LegalArticle, Measure
+from partners.models import Municipality
 
 
 class DateInput(forms.DateInput):
@@ -61,11 +62,12 @@ class StartDecisionForm(forms.Form):
         label=_("Decision type"), queryset=DecisionTypeVersion.objects.none()
     )
 
-    def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only the decision types of the city's country and region.
         current = [
             version.pk
-            for decision_type in DecisionType.objects.filter(country=country)
+            for decision_type in DecisionType.objects.applying_to(municipality)
             if (version := decision_type.current_version()) is not None
         ]
         cast(forms.ModelChoiceField, self.fields["type_version"]).queryset = (
@@ -103,7 +105,7 @@ class DecisionDraftForm(forms.ModelForm):
         ]
         cast(
             forms.ModelChoiceField, self.fields["articles"]
-        ).queryset = LegalArticle.objects.filter(country=version.decision_type.country)
+        ).queryset = LegalArticle.objects.applying_to(self.instance.municipality)
 
     def clean_motivation(self) -> str:
         # Browsers send CRLF; the motivation is kept one consideration per "\n" line.

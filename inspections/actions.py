@@ -60,7 +60,9 @@ def ensure_sector_rules(municipality: Municipality) -> None:
     """Give a municipality the default sector × competency rules the first time."""
     if SectorRule.objects.filter(municipality=municipality).exists():
         return
-    competencies = {competency.code: competency for competency in Competency.objects.all()}
+    # Only the checks whose law applies in the municipality's country and region.
+    applying = Competency.objects.applying_to(municipality)
+    competencies = {competency.code: competency for competency in applying}
     from gis.models import Sector
 
     rules = [
@@ -181,12 +183,13 @@ def propose_tasks(action_day: ActionDay, visits: Sequence[Visit]) -> None:
 
 
 def entry_basis(partner: Partner, tasks: Sequence[VisitTask]) -> str:
-    """In the municipality's language: the briefing pack and the joint report print it."""
+    """In the municipality's language and of its region: the briefing pack and the joint
+    report print it."""
     own = [task for task in tasks if task.partner_id == partner.pk]
     if not own:
         return ""
-    language = own[0].visit.action_day.municipality.language
-    bases = [task.competency.legal_basis_in(language) for task in own]
+    municipality = own[0].visit.action_day.municipality
+    bases = [task.competency.legal_basis_for(municipality, municipality.language) for task in own]
     return next((basis for basis in bases if basis), "")
 
 

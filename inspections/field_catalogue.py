@@ -28,6 +28,28 @@ def q(name: str, kind: str, nl: str, fr: str, en: str, **options: Any) -> dict[s
     return question(name, kind, {"nl": nl, "fr": fr, "en": en}, **options)
 
 
+# Regional law: the reference a question cites in each Belgian region.
+UNFIT_DWELLING = {
+    "BE-VLG": {"nl": "Vlaamse Codex Wonen art. 3.1", "fr": "Code flamand du Logement art. 3.1"},
+    "BE-BRU": {
+        "nl": "Brusselse Huisvestingscode art. 4",
+        "fr": "Code bruxellois du Logement art. 4",
+    },
+    "BE-WAL": {
+        "nl": "Waals Wetboek van Huisvesting en Duurzaam Wonen art. 3",
+        "fr": "Code wallon de l'habitation durable art. 3",
+    },
+    "NL": {"nl": "Woningwet art. 13", "fr": "Woningwet (loi néerlandaise sur le logement) art. 13"},
+}
+WITHOUT_PERMIT = {
+    "BE-VLG": {
+        "nl": "Omgevingsvergunningsdecreet art. 6",
+        "fr": "Décret relatif au permis d'environnement (Flandre) art. 6",
+    },
+    "BE-BRU": {"nl": "BWRO art. 98", "fr": "CoBAT art. 98"},
+    "BE-WAL": {"nl": "CoDT art. D.IV.4", "fr": "CoDT art. D.IV.4"},
+}
+
 # slug, competency, sectors (empty: all), Dutch, French, English, questions
 # fmt: off
 CHECKLISTS: list[tuple[str, str, list[str], str, str, str, list[dict[str, Any]]]] = [
@@ -71,14 +93,14 @@ CHECKLISTS: list[tuple[str, str, list[str], str, str, str, list[dict[str, Any]]]
         q("occupants", "count", "Aantal bewoners", "Nombre d'occupants", "Number of occupants", required=True),
         q("bedrooms", "integer", "Aantal slaapkamers", "Nombre de chambres", "Number of bedrooms"),
         q("mattresses_on_floor", YES_NO, "Matrassen op de grond, slechte hygiëne?", "Matelas à même le sol, hygiène déficiente ?", "Mattresses on the floor, poor hygiene?", indicator="mattresses-poor-hygiene"),
-        q("unfit_space", YES_NO, "Bewoning van een ruimte ongeschikt voor bewoning?", "Logement dans un local impropre à l'habitation ?", "Living in a space unfit for habitation?", indicator="living-in-unfit-space", legal_reference="Vlaamse Codex Wonen art. 3.1", legal_reference_fr="Code bruxellois du Logement art. 4 ; Code wallon de l'habitation durable art. 3"),
+        q("unfit_space", YES_NO, "Bewoning van een ruimte ongeschikt voor bewoning?", "Logement dans un local impropre à l'habitation ?", "Living in a space unfit for habitation?", indicator="living-in-unfit-space", legal_reference="Gewestelijke huisvestingswetgeving (woningkwaliteit)", legal_reference_fr="Législation régionale du logement (qualité du logement)", regional_legal_references=UNFIT_DWELLING),
         q("defects", "select_multiple", "Gebreken", "Défauts", "Defects", choices=choices(("damp", "Vocht", "Humidité", "Damp"), ("heating", "Geen verwarming", "Pas de chauffage", "No heating"), ("hot_water", "Geen warm water", "Pas d'eau chaude", "No hot water"), ("electrical", "Elektrische gebreken", "Défauts électriques", "Electrical defects"))),
         q("defect_points", "integer", "Strafpunten technisch verslag", "Points de pénalité du rapport technique", "Penalty points in the technical report"),
         q("housing_photos", "photo", "Foto's", "Photos", "Photos"),
     ]),
     ("planning-permit", "planning-environment", [], "Stedenbouw en omgevingsvergunning", "Urbanisme et permis d'environnement", "Planning and environmental permit", [
         q("permit", "select_one", "Omgevingsvergunning", "Permis d'environnement", "Environmental permit", required=True, choices=choices(("valid", "Geldig", "Valable", "Valid"), ("expired", "Vervallen", "Expiré", "Expired"), ("none", "Geen", "Aucun", "None"))),
-        q("without_permit", YES_NO, "Activiteit zonder vergunning?", "Activité sans permis ?", "Activity without a permit?", indicator="activity-without-permit", legal_reference="Omgevingsvergunningsdecreet art. 6", legal_reference_fr="CoBAT art. 98 ; CoDT art. D.IV.4"),
+        q("without_permit", YES_NO, "Activiteit zonder vergunning?", "Activité sans permis ?", "Activity without a permit?", indicator="activity-without-permit", legal_reference="Gewestelijke omgevingsvergunningswetgeving", legal_reference_fr="Législation régionale du permis d'environnement", regional_legal_references=WITHOUT_PERMIT),
         q("sealed", YES_NO, "Installatie verzegeld?", "Installation scellée ?", "Installation sealed?"),
         q("sealed_at", "datetime", "Verzegeld op", "Scellée le", "Sealed at", required=True, relevant="${sealed} = 'yes'"),
         q("illegal_conversion", YES_NO, "Wederrechtelijke verbouwing of functiewijziging?", "Transformation ou changement d'affectation illicite ?", "Unlawful conversion or change of use?"),

@@ -263,7 +263,8 @@ def _store_answers(
     rows = {row.question: row for row in finding.answer_rows.select_related("signal")}
     questions = {item["name"]: item for item in version.questions}
     # Stored as the official documents print it: in the municipality's language.
-    language = finding.visit.action_day.municipality.language
+    municipality = finding.visit.action_day.municipality
+    language, jurisdictions = municipality.language, municipality.jurisdictions()
     indicators = Indicator.objects.in_bulk(
         [item["indicator"] for item in questions.values() if item.get("indicator")],
         field_name="code",
@@ -281,7 +282,7 @@ def _store_answers(
         row.value = value
         row.sharing = item.get("sharing") or "city"
         row.indicator = indicators.get(item.get("indicator") or "")
-        row.legal_reference = legal_reference_in(item, language)
+        row.legal_reference = legal_reference_in(item, language, jurisdictions)
         if row.indicator is not None and value == "yes" and row.signal is None:
             row.signal = _raise_signal(finding, item, row, user, recorded_at)
             signals_changed = True

@@ -53,14 +53,19 @@ class PersonForm(forms.ModelForm):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "language", "country"]
+    """The region decides which regional law the city's catalogue shows; a Belgian
+    municipality left without one gets the region of its NIS code."""
+
+    list_display = ["name", "code", "language", "country", "region"]
+    list_filter = ["country", "region"]
     search_fields = ["name", "code"]
+    fields = ["code", "name", "language", "country", "region"]
 
 
 @admin.register(Competency)
 class CompetencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "domain", "title_nl", "title_fr", "title_en"]
-    list_filter = ["domain"]
+    list_display = ["code", "domain", "title_nl", "title_fr", "title_en", "country", "region"]
+    list_filter = ["domain", "country", "region"]
 
 
 @admin.register(Partner)

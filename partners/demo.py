@@ -21,10 +21,12 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - the demo's documented password, printed b
 
 HALLE, MALMEDY, MAASTRICHT = "23027", "63049", "GM0935"
 
+# code, name, language, country, region (whose law applies: Halle is Flemish, Malmedy
+# Walloon; a Dutch municipality has Dutch law throughout)
 MUNICIPALITIES = [
-    (HALLE, "Halle", "nl", "BE"),
-    (MALMEDY, "Malmedy", "fr", "BE"),
-    (MAASTRICHT, "Maastricht", "nl", "NL"),
+    (HALLE, "Halle", "nl", "BE", "BE-VLG"),
+    (MALMEDY, "Malmedy", "fr", "BE", "BE-WAL"),
+    (MAASTRICHT, "Maastricht", "nl", "NL", ""),
 ]
 
 # slug, name, short name, level, country, makes official findings, competencies, municipalities
@@ -111,9 +113,10 @@ PROTOCOL_EXCLUDED = {"fod-financien"}
 def load() -> None:
     municipalities = {
         code: Municipality.objects.update_or_create(
-            code=code, defaults={"name": name, "language": language, "country": country}
+            code=code,
+            defaults={"name": name, "language": language, "country": country, "region": region},
         )[0]
-        for code, name, language, country in MUNICIPALITIES
+        for code, name, language, country, region in MUNICIPALITIES
     }
     # The competency catalogue itself is seeded by a migration.
     competencies = {competency.code: competency for competency in Competency.objects.all()}

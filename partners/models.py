@@ -4,10 +4,12 @@ and sharing protocols, and the audit log of who read or changed what."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +33,69 @@ class Country(models.TextChoices):
     NETHERLANDS = "NL", _("Netherlands")
 
 
+class Region(models.TextChoices):
+    """Belgium's regions, coded as in ISO 3166-2: housing, planning and environment law
+    are regional, so a Belgian city's catalogue depends on its region."""
+
+    FLANDERS = "BE-VLG", _("Flanders")
+    BRUSSELS = "BE-BRU", _("Brussels-Capital Region")
+    WALLONIA = "BE-WAL", _("Wallonia")
+
+
+def region_of_nis_code(code: str) -> str:
+    """The region of a Belgian NIS code, from its province digits ("" when unknown):
+    21 is Brussels, 25 Walloon Brabant, 23/24 Flemish Brabant, 1/3/4/7 the Flemish and
+    5/6/8/9 the Walloon provinces."""
+    if len(code) != 5 or not code.isdigit():
+        return ""
+    if code.startswith("21"):
+        return Region.BRUSSELS
+    if code.startswith("25") or code[0] in "5689":
+        return Region.WALLONIA
+    if code.startswith(("23", "24")) or code[0] in "1347":
+        return Region.FLANDERS
+    return ""
+
+
+class CatalogueQuerySet(models.QuerySet[Any]):
+    """Catalogue entries (competencies, legal articles, decision types) carry the country
+    and region whose law they rest on; a city sees only those that apply to it."""
+
+    def applying_to(self, *municipalities: Municipality) -> CatalogueQuerySet:
+        condition = Q(pk__in=[])
+        for municipality in municipalities:
+            condition |= applies_to(municipality)
+        return self.filter(condition)
+
+
+def applies_to(municipality: Municipality, prefix: str = "") -> Q:
+    """Entries of every country or of the municipality's, of the whole country or of its
+    region. ``prefix`` reaches a related catalogue entry (``"competency__"``)."""
+    return Q(**{f"{prefix}country__in": ["", municipality.country]}) & Q(
+        **{f"{prefix}region__in": ["", municipality.region]}
+    )
+
+
+def jurisdiction_field() -> tuple[models.CharField, models.CharField]:
+    """The country and region of a catalogue entry (empty: every country, every region)."""
+    return (
+        models.CharField(
+            _("country"),
+            max_length=2,
+            choices=Country.choices,
+            blank=True,
+            help_text=_("Empty: its law applies in every country."),
+        ),
+        models.CharField(
+            _("region"),
+            max_length=6,
+            choices=Region.choices,
+            blank=True,
+            help_text=_("Empty: its law applies in every region of the country."),
+        ),
+    )
+
+
 class Municipality(models.Model):
     """A city that owns premises, action days and decisions.
 
@@ -47,6 +112,16 @@ class Municipality(models.Model):
         _("language of official documents"), max_length=2, choices=Language.choices
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    region = models.CharField(
+        _("region"),
+        max_length=6,
+        choices=Region.choices,
+        blank=True,
+        help_text=_(
+            "Required for a Belgian municipality: it decides which regional law applies "
+            "(housing, planning). Left empty, it follows from the NIS code."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -56,9 +131,40 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.country == Country.BELGIUM and not self.region:
+            self.region = region_of_nis_code(self.code)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.country != Country.BELGIUM:
+            if self.region:
+                raise ValidationError({"region": _("Only a Belgian municipality has a region.")})
+            return
+        self.region = self.region or region_of_nis_code(self.code)
+        if not self.region:
+            raise ValidationError(
+                {"region": _("Choose the region: its law applies to this municipality.")}
+            )
+
+    @property
+    def jurisdiction(self) -> str:
+        """``BE-VLG``, ``BE-BRU``, ``BE-WAL`` or the country (``NL``)."""
+        return self.region or self.country
+
+    def jurisdictions(self) -> tuple[str, ...]:
+        """The codes of the law that applies here, the most specific first."""
+        return tuple(code for code in (self.region, self.country) if code)
+
 
 class Competency(models.Model):
-    """What a partner may check, with the law that gives it the power."""
+    """What a partner may check, with the law that gives it the power.
+
+    ``country`` and ``region`` say where the competency exists (empty: everywhere);
+    ``regional_legal_bases`` holds the law of a region or country where it differs from
+    the default text, as ``{"BE-BRU": {"nl": ..., "fr": ...}, "NL": {...}}``.
+    """
 
     class Domain(models.TextChoices):
         POLICE = "police", _("Police and public order")
@@ -84,6 +190,18 @@ class Competency(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200)
     legal_basis_nl = models.TextField(_("legal basis (Dutch)"), blank=True)
     legal_basis_fr = models.TextField(_("legal basis (French)"), blank=True)
+    country, region = jurisdiction_field()
+    regional_legal_bases = models.JSONField(
+        _("legal basis per region or country"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Where the law differs, e.g. {"BE-BRU": {"nl": "…", "fr": "…"}}; '
+            "the texts above apply everywhere else."
+        ),
+    )
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["domain", "code"]
@@ -104,6 +222,49 @@ class Competency(models.Model):
 
     def legal_basis_in(self, language: str) -> str:
         return in_active_language(self, "legal_basis", language)
+
+    def legal_basis_for(self, municipality: Municipality, language: str | None = None) -> str:
+        """The legal basis in the municipality's region or country, in ``language`` (the
+        interface language when None): Brussels reads the Code bruxellois du Logement
+        where Flanders reads the Vlaamse Codex Wonen."""
+        return regional_text(
+            self.regional_legal_bases,
+            municipality,
+            language,
+            default=lambda lang: self.legal_basis_in(lang),
+        )
+
+
+def with_local_legal_basis(
+    competencies: Iterable[Competency], municipality: Municipality | None
+) -> list[Competency]:
+    """The competencies, each with ``local_legal_basis``: its law in the municipality's
+    region or country, in the interface language (the default text without one)."""
+    listed = list(competencies)
+    for competency in listed:
+        competency.local_legal_basis = (  # type: ignore[attr-defined]
+            competency.legal_basis_for(municipality)
+            if municipality is not None
+            else competency.legal_basis
+        )
+    return listed
+
+
+def regional_text(
+    texts: dict[str, dict[str, str]],
+    municipality: Municipality,
+    language: str | None,
+    *,
+    default: Callable[[str], str],
+) -> str:
+    """The text of the municipality's region, else of its country, in ``language`` (else
+    Dutch); ``default(language)`` when neither has one."""
+    language = (language or get_language() or "nl")[:2]
+    for code in municipality.jurisdictions():
+        entry = texts.get(code) if isinstance(texts, dict) else None
+        if entry:
+            return str(entry.get(language) or entry.get("nl") or "")
+    return default(language)
 
 
 class Partner(models.Model):

@@ -24,7 +24,14 @@ from partners.access import (
 )
 from partners.forms import CompetencyToggleForm, ProtocolExtendForm, ProtocolForm
 from partners.http import HtmxHttpRequest
-from partners.models import AuditEntry, Competency, Person, Role, person_of
+from partners.models import (
+    AuditEntry,
+    Competency,
+    Person,
+    Role,
+    person_of,
+    with_local_legal_basis,
+)
 
 
 @login_required
@@ -56,7 +63,10 @@ def partner_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "partner": partner,
         "people": people,
-        "competencies": partner.competencies.all(),
+        "competencies": with_local_legal_basis(
+            partner.competencies.all(),
+            visible_municipalities(request.user).filter(partners=partner).first(),
+        ),
         "protocols": visible_protocols(request.user).filter(parties=partner),
     }
     return render(request, "partners/partner_detail.html", context)
@@ -116,7 +126,11 @@ def protocol_extend(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def matrix_context(request: HttpRequest) -> dict:
-    competencies = list(Competency.objects.all())
+    # The competencies whose law applies in the user's cities, read as in the first.
+    cities = list(visible_municipalities(request.user))
+    competencies = with_local_legal_basis(
+        Competency.objects.applying_to(*cities), cities[0] if cities else None
+    )
     partners = visible_partners(request.user).prefetch_related(
         Prefetch("competencies", queryset=Competency.objects.only("id"))
     )

@@ -14,10 +14,20 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Country, in_active_language
+from partners.models import CatalogueQuerySet, Country, Region, in_active_language
 
 # The decisions app names it after what it does for documents in a given language.
 in_language = in_active_language
+
+
+def region_field() -> models.CharField:
+    return models.CharField(
+        _("region"),
+        max_length=6,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("Empty: the law of the whole country."),
+    )
 
 
 class PublishedVersionError(Exception):
@@ -44,9 +54,12 @@ class LegalArticle(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    region = region_field()
     citation_nl = models.CharField(_("citation (Dutch)"), max_length=200)
     citation_fr = models.CharField(_("citation (French)"), max_length=200)
     citation_en = models.CharField(_("citation (English)"), max_length=200)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["country", "code"]
@@ -62,11 +75,17 @@ class LegalArticle(models.Model):
 
 
 class DecisionType(models.Model):
+    """A kind of decision under one law: of a country, or of one region where the law
+    is regional (a Brussels housing measure rests on the Code bruxellois du Logement)."""
+
     code = models.SlugField(_("code"), max_length=60, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    region = region_field()
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
+
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["country", "code"]

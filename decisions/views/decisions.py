@@ -46,7 +46,7 @@ from partners.models import AuditEntry
 def decision_start(request: HttpRequest, code: str) -> HttpResponse:
     require_role(request, *DECISION_ROLES)
     report = get_report_for_user(request, code)
-    form = StartDecisionForm(request.POST or None, country=report.municipality.country)
+    form = StartDecisionForm(request.POST or None, municipality=report.municipality)
     if not report.is_final:
         form.add_error(None, _("A decision starts from a final joint report."))
     elif request.method == "POST" and form.is_valid():

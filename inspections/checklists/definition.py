@@ -9,7 +9,9 @@ A definition is a plain JSON document, frozen with the version once published::
                     "group"}]}
 
 ``legal_reference`` is the Dutch text; ``legal_reference_fr`` is only stored when given, so
-definitions published before it had a French text stay unchanged.
+definitions published before it had a French text stay unchanged. Where the law is
+regional, ``regional_legal_references`` holds the reference of a region or country,
+``{"BE-BRU": {"nl": ..., "fr": ...}}``; the plain fields apply everywhere else.
 
 ``relevant`` is the parsed tree of ``relevant_text`` (see :mod:`inspections.conditions`);
 a question is shown only when its own condition and those of all its groups hold.
@@ -64,6 +66,7 @@ def question(
     sharing: str = "city",
     hint: dict[str, str] | None = None,
     group: str = "",
+    regional_legal_references: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """A question in its stored form, its condition parsed."""
     item: dict[str, Any] = {
@@ -82,12 +85,22 @@ def question(
     }
     if legal_reference_fr:
         item["legal_reference_fr"] = legal_reference_fr
+    if regional_legal_references:
+        item["regional_legal_references"] = regional_legal_references
     return item
 
 
-def legal_reference_in(item: dict[str, Any], language: str) -> str:
-    """The question's legal reference in ``language``, else the Dutch one."""
-    return str(item.get(f"legal_reference_{language[:2]}") or item.get("legal_reference", ""))
+def legal_reference_in(
+    item: dict[str, Any], language: str, jurisdictions: tuple[str, ...] = ()
+) -> str:
+    """The question's legal reference in ``language``, else the Dutch one: that of the
+    first of ``jurisdictions`` (a region, then its country) that has its own."""
+    language = language[:2]
+    regional = item.get("regional_legal_references") or {}
+    for code in jurisdictions:
+        if entry := regional.get(code):
+            return str(entry.get(language) or entry.get("nl") or "")
+    return str(item.get(f"legal_reference_{language}") or item.get("legal_reference", ""))
 
 
 def label_in(labels: dict[str, str], language: str) -> str:

@@ -7,7 +7,9 @@ note, select_one and select_multiple questions; ``label``/``hint`` per language
 :mod:`inspections.conditions`; groups (their ``relevant`` applies to their questions).
 Integra's own columns (``integra::type`` for a count of persons, ``integra::indicator``,
 ``integra::legal_reference``, ``integra::sharing``) carry what XLSForm has no column for;
-``integra::legal_reference::fr`` holds the French legal reference (the plain column is Dutch).
+``integra::legal_reference::fr`` holds the French legal reference (the plain column is Dutch);
+``integra::legal_reference@BE-BRU`` and ``integra::legal_reference@BE-BRU::fr`` the
+reference of a region or country where its law differs (``BE-VLG``, ``BE-WAL``, ``NL``).
 
 Refused, with the reasons: a missing survey sheet, a header used twice, a question
 without a name or with an unknown type, a name used twice, a select without its choice
@@ -408,6 +410,7 @@ def read_question(
         sharing=sharing,
         hint=texts(values, "hint", default),
         group=state.stack[-1] if state.stack else "",
+        regional_legal_references=regional_references(values),
     )
     item["relevant"], item["relevant_text"] = relevant, values.get("relevant", "")
     state.questions.append(item)
@@ -421,6 +424,21 @@ def legal_references(values: dict[str, str]) -> dict[str, str]:
     for key, value in values.items():
         if key.startswith(prefix) and value:
             found[language_code(key.removeprefix(prefix), "nl")] = value
+    return found
+
+
+REGIONAL_PREFIX = "integra::legal_reference@"
+# The regions and countries whose law an export gives columns for.
+EXPORT_JURISDICTIONS = ("BE-VLG", "BE-BRU", "BE-WAL", "NL")
+
+
+def regional_references(values: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``integra::legal_reference@<region>[::<language>]`` (Dutch without a language)."""
+    found: dict[str, dict[str, str]] = {}
+    for key, value in values.items():
+        if key.startswith(REGIONAL_PREFIX) and value:
+            code, _sep, language = key.removeprefix(REGIONAL_PREFIX).partition("::")
+            found.setdefault(code.strip().upper(), {})[language_code(language, "nl")] = value
     return found
 
 
@@ -441,7 +459,9 @@ def export_xlsform(definition: dict[str, Any], *, title: dict[str, str], form_id
     survey.append(
         ["type", "name", *label_columns, *hint_columns, "required", "relevant",
          "integra::type", "integra::indicator", "integra::legal_reference",
-         "integra::legal_reference::fr", "integra::sharing"]
+         "integra::legal_reference::fr", "integra::sharing",
+         *(f"{REGIONAL_PREFIX}{code}{suffix}" for code in EXPORT_JURISDICTIONS
+           for suffix in ("", "::fr"))]
     )  # fmt: skip
     choices = workbook.create_sheet("choices")
     choices.append(["list_name", "name", *label_columns])
@@ -510,6 +530,11 @@ def question_row(item: dict[str, Any], choices: Any, written: set[str]) -> list[
         item.get("legal_reference", ""),
         item.get("legal_reference_fr", ""),
         item.get("sharing", "city"),
+        *(
+            (item.get("regional_legal_references") or {}).get(code, {}).get(language, "")
+            for code in EXPORT_JURISDICTIONS
+            for language in ("nl", "fr")
+        ),
     ]
 
 

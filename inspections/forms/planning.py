@@ -334,5 +334,9 @@ class TaskForm(VersionForm):
     def __init__(self, *args: Any, action_day: ActionDay, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["visit"].queryset = action_day.visits.all()  # type: ignore[attr-defined]
+        # Only checks whose law applies in the day's municipality.
+        self.fields["competency"].queryset = Competency.objects.applying_to(  # type: ignore[attr-defined]
+            action_day.municipality
+        )
         for name in ("partner", "entry_partner"):
             self.fields[name].queryset = action_day.partners.all()  # type: ignore[attr-defined]

@@ -96,7 +96,11 @@ def checklist_question_save(request: HttpRequest, code: uuid.UUID) -> HttpRespon
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(str(error) for error in errors)}")
         return redirect("checklist-version", code=version.code)
-    questions[position : position + 1] = [form.as_question()]
+    edited = form.as_question()
+    # The builder edits the plain references; a question's regional ones stay with it.
+    if position < len(questions) and questions[position].get("regional_legal_references"):
+        edited["regional_legal_references"] = questions[position]["regional_legal_references"]
+    questions[position : position + 1] = [edited]
     save_questions(request, version, questions, question=form.cleaned_data["name"])
     return redirect("checklist-version", code=version.code)
 

@@ -53,7 +53,7 @@ from inspections.models import (
     VisitTask,
 )
 from partners.http import HtmxHttpRequest, refuse
-from partners.models import Competency
+from partners.models import Competency, with_local_legal_basis
 
 CANDIDATE_LIMIT = 2000
 LIST_LIMIT = 50
@@ -128,7 +128,7 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
         ),
         "team_choices": teams,
         "participating": list(action_day.partners.order_by("short_name")),
-        "all_competencies": list(Competency.objects.all()),
+        "all_competencies": list(Competency.objects.applying_to(action_day.municipality)),
         "Status": ActionDay.Status,
     }
 
@@ -486,7 +486,9 @@ def rules_context(municipality: Any) -> dict[str, Any]:
     needed = set(
         SectorRule.objects.filter(municipality=municipality).values_list("sector", "competency")
     )
-    competencies = list(Competency.objects.all())
+    competencies = with_local_legal_basis(
+        Competency.objects.applying_to(municipality), municipality
+    )
     rows = [
         (
             sector,
