@@ -312,7 +312,11 @@ class ReferenceFeature(models.Model):
 
 
 class Signal(models.Model):
-    """A report about a premises that attaches one or more indicators to it."""
+    """A report about a premises that attaches one or more indicators to it.
+
+    A signal raised by an inspection finding keeps the checklist and question by key
+    (``checklist``, ``question``) instead of a text in one language: each reader sees
+    them in their own language (see :mod:`gis.signal_text`)."""
 
     class Source(models.TextChoices):
         NEIGHBOUR = "neighbour", _("Neighbour")
@@ -336,6 +340,8 @@ class Signal(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     received_on = models.DateField(_("received on"))
     description = models.TextField(_("description"), blank=True)
+    checklist = models.SlugField(_("checklist"), max_length=60, blank=True)
+    question = models.CharField(_("checklist question"), max_length=80, blank=True)
     indicators = models.ManyToManyField(
         Indicator, related_name="signals", verbose_name=_("indicators")
     )

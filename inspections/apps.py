@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        # gis/ shows signals raised by findings; it learns their texts only through its
+        # registry, never by importing inspections/.
+        from gis.signal_text import register_labeller
+        from inspections.signal_labels import checklist_questions
+
+        register_labeller(checklist_questions)

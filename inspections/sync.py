@@ -34,7 +34,6 @@ from gis.models import Indicator, Premises, Signal
 from inspections import actions
 from inspections.checklists.definition import (
     clean_answers,
-    label_in,
     legal_reference_in,
     photos_in,
 )
@@ -300,7 +299,9 @@ def _raise_signal(
         premises=finding.visit.premises,
         source=Signal.Source.EARLIER_INSPECTION,
         received_on=timezone.localdate(recorded_at),
-        description=f"{finding.template.title_nl}: {label_in(item['label'], 'nl')}",
+        # By key: each reader sees the checklist and question in their own language.
+        checklist=finding.template.slug,
+        question=item["name"],
         confidentiality=row.sharing,
         recorded_by=user,
         recorded_by_partner=finding.partner,

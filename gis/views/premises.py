@@ -24,12 +24,13 @@ from gis.forms.signals import SignalForm
 from gis.history import HistoryEntry, history
 from gis.models import Premises, Signal
 from gis.risk import explain_signals, explanation_lines, premises_band
+from gis.signal_text import signal_texts
 from partners import audit
 from partners.http import HtmxHttpRequest
 from partners.models import AuditEntry
 
 
-def signal_entry(signal: Signal, readable: set[int]) -> HistoryEntry:
+def signal_entry(signal: Signal, readable: set[int], text: str = "") -> HistoryEntry:
     if signal.pk not in readable:
         partner = signal.recorded_by_partner
         title = _("A confidential report of %(partner)s") % {
@@ -40,7 +41,7 @@ def signal_entry(signal: Signal, readable: set[int]) -> HistoryEntry:
         on=signal.received_on,
         kind="signal",
         title=str(signal.get_source_display()),
-        text=signal.description,
+        text=text or signal.description,
         items=tuple(indicator.title for indicator in signal.indicators.all()),
     )
 
@@ -55,13 +56,16 @@ def risk_context(request: HttpRequest, premises: Premises) -> dict[str, Any]:
         visible_signals(request.user).filter(premises=premises).values_list("pk", flat=True)
     )
     explanation = explain_signals(signals)
+    texts = signal_texts(signals)
     return {
         "premises": premises,
         "score": explanation.score,
         "band": premises_band(explanation.score, premises.flagged_manually),
         "lines": explanation_lines(explanation, readable),
         "history": history(
-            request.user, premises, [signal_entry(signal, readable) for signal in signals]
+            request.user,
+            premises,
+            [signal_entry(signal, readable, texts[signal.pk]) for signal in signals],
         ),
     }
 
