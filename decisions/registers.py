@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from decisions.facts import is_infraction, is_measure, usable_by_city
-from decisions.models import PERMIT_MEASURES, Decision, JointReport
+from decisions.models import PERMIT_MEASURES, Decision, JointReport, Measure
 from decisions.models.records import DecisionQuerySet
 from gis.identifiers import normalise_enterprise_number
 from inspections.access import AFTERMATH_STATUSES
@@ -77,9 +77,13 @@ def figures(municipalities: QuerySet[Municipality], year: int | None = None) -> 
         "final_reports": JointReport.objects.filter(
             visit__in=visits, status=JointReport.Status.FINAL
         ).count(),
-        "decisions": list(
-            decisions.values_list("measure").annotate(n=Count("pk")).order_by("measure")
-        ),
+        # Each measure by its name in the reader's language ("Closure", "Fermeture").
+        "decisions": [
+            (str(Measure(measure).label), count)
+            for measure, count in decisions.values_list("measure")
+            .annotate(n=Count("pk"))
+            .order_by("measure")
+        ],
     }
 
 

@@ -431,10 +431,14 @@ class ImportRun(models.Model):
         if self.status == self.Status.REFUSED:
             first_line = (self.message.splitlines() or [""])[0]
             return str(_("refused, nothing imported: %s")) % first_line
-        line = (
-            f"created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, skipped {self.skipped}"
-        )
+        line = _(
+            "created %(created)d, updated %(updated)d, unchanged %(unchanged)d, skipped %(skipped)d"
+        ) % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
         reasons: dict[str, int] = dict(self.reasons)
         if not reasons:
             for error in self.errors:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils import translation
 from django_q.tasks import async_task
 
 from gis.importing import execute
@@ -30,10 +31,13 @@ def enqueue_import(run: ImportRun) -> None:
 
 
 def run_import(run_pk: int) -> str:
+    """The import in the language of the person who started it (the worker's own is the
+    installation's default): its refusal, warning and reasons are read by them."""
     run = ImportRun.objects.select_related("municipality").get(pk=run_pk)
-    with local_copy(run.stored_file) as path:
-        execute(run, path)
-    return run.summary()
+    with translation.override(run.options.get("language") or run.municipality.language):
+        with local_copy(run.stored_file) as path:
+            execute(run, path)
+        return run.summary()
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Response, Status
@@ -69,12 +70,12 @@ def on_invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     for item in error.errors:
         location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
         errors.setdefault(".".join(location) or "body", []).append(str(item.get("msg", "")))
-    return problem_response(Problem(400, "Invalid request", errors=errors))
+    return problem_response(Problem(400, _("Invalid request"), errors=errors))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    return problem_response(Problem(401, "Not signed in", "Sign in or send a device token."))
+    return problem_response(Problem(401, _("Not signed in"), _("Sign in or send a device token.")))
 
 
 @api.exception_handler(HttpError)
@@ -191,7 +192,7 @@ def checklist(request: HttpRequest, code: uuid.UUID) -> dict[str, Any]:
         .first()
     )
     if version is None:
-        raise Problem(404, "No such checklist version")
+        raise Problem(404, _("No such checklist version"))
     return {
         "code": version.code,
         "template": version.template.slug,
@@ -345,12 +346,12 @@ def read_limited(request: HttpRequest, limit: int) -> bytes:
     """The request body, refused (413) past ``limit`` bytes without reading it all."""
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if declared > limit:
-        raise Problem(413, "Photo too large", f"A photo may be at most {limit} bytes.")
+        raise Problem(413, _("Photo too large"), _("A photo may be at most %d bytes.") % limit)
     chunks, total = [], 0
     while chunk := request.read(64 * 1024):
         total += len(chunk)
         if total > limit:
-            raise Problem(413, "Photo too large", f"A photo may be at most {limit} bytes.")
+            raise Problem(413, _("Photo too large"), _("A photo may be at most %d bytes.") % limit)
         chunks.append(chunk)
     return b"".join(chunks)
 

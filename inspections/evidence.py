@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from inspections.checklists.definition import SHA256, photos_in
@@ -52,26 +53,34 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
                 kind = image.format or ""
                 width, height = image.size
                 if kind not in FORMATS:
-                    raise Problem(400, "Not a photo", "Send a JPEG, PNG or WebP image.")
+                    raise Problem(400, _("Not a photo"), _("Send a JPEG, PNG or WebP image."))
                 if width * height > MAX_PIXELS:
-                    raise Problem(400, "Photo too large", "The image has too many pixels.")
+                    raise Problem(400, _("Photo too large"), _("The image has too many pixels."))
                 image.load()
     except Problem:
         raise
     except Exception as error:
-        raise Problem(400, "Not a photo", "The file is not an image that can be read.") from error
+        raise Problem(
+            400, _("Not a photo"), _("The file is not an image that can be read.")
+        ) from error
     return FORMATS[kind], width, height
 
 
 def store_photo(*, user: Any, submission: Submission, sha256: str, data: bytes) -> StoredPhoto:
     if not SHA256.match(sha256):
-        raise Problem(400, "Bad photo name", "A photo is named by its SHA-256 in lowercase hex.")
+        raise Problem(
+            400, _("Bad photo name"), _("A photo is named by its SHA-256 in lowercase hex.")
+        )
     if sha256 not in photos_in(submission.template_version.definition, submission.answers):
-        raise Problem(400, "Unknown photo", "This submission's answers do not refer to it.")
+        raise Problem(400, _("Unknown photo"), _("This submission's answers do not refer to it."))
     if len(data) > max_bytes():
-        raise Problem(413, "Photo too large", f"A photo may be at most {max_bytes()} bytes.")
+        raise Problem(
+            413, _("Photo too large"), _("A photo may be at most %d bytes.") % max_bytes()
+        )
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise Problem(400, "Hash mismatch", "The bytes do not hash to the name they were sent as.")
+        raise Problem(
+            400, _("Hash mismatch"), _("The bytes do not hash to the name they were sent as.")
+        )
     existing = Evidence.objects.filter(sha256=sha256).first()
     if existing is not None and evidence_path(sha256).exists():
         _refresh(submission)

@@ -164,12 +164,12 @@ def write_refusal(user: Any, visit: Visit | None, version: ChecklistVersion) -> 
     """Why the user may not record this checklist at this visit ("" when they may), the
     day's status aside: a closed day's saves are judged by :func:`late_refusal`."""
     if not is_field_worker(user):
-        return "Only inspectors and team leads record findings."
+        return _("Only inspectors and team leads record findings.")
     if visit is None or not team_visits(user).filter(pk=visit.pk).exists():
-        return "This visit is not one of your team's."
+        return _("This visit is not one of your team's.")
     if visit.action_day.status not in WRITABLE_STATUSES + AFTERMATH_STATUSES:
-        return "The action day is not released yet."
+        return _("The action day is not released yet.")
     allowed = {v.template_id for v in checklists_by_visit(user, [visit]).get(visit.pk, [])}
     if version.template_id not in allowed:
-        return "This checklist is not your partner's at this visit."
+        return _("This checklist is not your partner's at this visit.")
     return ""

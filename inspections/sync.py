@@ -107,20 +107,22 @@ def submit(
     if version is None:
         raise Problem(
             400,
-            "Unknown checklist version",
-            errors={"template_version": ["No published checklist version has this code."]},
+            _("Unknown checklist version"),
+            errors={"template_version": [_("No published checklist version has this code.")]},
         )
     visit = Visit.objects.select_related("action_day", "premises").filter(code=visit_code).first()
     refusal = write_refusal(user, visit, version)
     if refusal:
-        raise Problem(403, "Not allowed", refusal)
+        raise Problem(403, _("Not allowed"), refusal)
     assert visit is not None
     if recorded_at.tzinfo is None:
         recorded_at = timezone.make_aware(recorded_at)
     refuse_late(user, visit, recorded_at)
     cleaned, errors = clean_answers(version.definition, answers)
     if errors:
-        raise Problem(400, "Invalid answers", "Some answers do not fit the checklist.", errors)
+        raise Problem(
+            400, _("Invalid answers"), _("Some answers do not fit the checklist."), errors
+        )
     try:
         with transaction.atomic():
             return _store(user, client_id, visit, version, cleaned, base_version, recorded_at)
@@ -130,7 +132,7 @@ def submit(
             return _replay(user, existing)
         if isinstance(error, Problem):
             raise
-        raise Problem(409, "Submission conflict") from error
+        raise Problem(409, _("Submission conflict")) from error
 
 
 def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
@@ -153,7 +155,9 @@ def _stored(client_id: uuid.UUID) -> Submission | None:
 def _replay(user: Any, submission: Submission) -> Stored:
     if submission.user_id != user.pk:
         raise Problem(
-            409, "client_id already used", "Another submission was stored under this client_id."
+            409,
+            _("client_id already used"),
+            _("Another submission was stored under this client_id."),
         )
     return Stored(created=False, finding=submission.finding, submission=submission)
 
@@ -168,8 +172,8 @@ def _conflict(finding: Finding | None, base_version: int | None, user: Any) -> P
         extra |= {f"current_{name}": value for name, value in details.items()}
     return Problem(
         409,
-        "Version conflict",
-        "The finding changed since this device last saw it; nothing was overwritten.",
+        _("Version conflict"),
+        _("The finding changed since this device last saw it; nothing was overwritten."),
         extra=extra,
     )
 
@@ -390,7 +394,7 @@ def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
         .first()
     )
     if submission is None:
-        raise Problem(404, "No such submission")
+        raise Problem(404, _("No such submission"))
     return submission
 
 
@@ -412,7 +416,7 @@ def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: d
     answer."""
     found = team_visit_for(user, visit_code)
     if found is None:
-        raise Problem(403, "Not allowed", "This visit is not one of your team's.")
+        raise Problem(403, _("Not allowed"), _("This visit is not one of your team's."))
     if at.tzinfo is None:
         at = timezone.make_aware(at)
     with transaction.atomic():
@@ -432,7 +436,7 @@ def record_visit_outcome(*, user: Any, visit_code: uuid.UUID, action: str, at: d
             else:
                 found.finish(action, at)
         except InvalidTransition as error:
-            raise Problem(409, "Visit already ended", str(error)) from error
+            raise Problem(409, _("Visit already ended"), str(error)) from error
         if found.finished_at and found.started_at and found.finished_at < found.started_at:
             raise Problem(400, _("Before the start"), _("A visit cannot end before it started."))
         found.save(update_fields=["status", "started_at", "finished_at"])

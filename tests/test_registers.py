@@ -151,7 +151,7 @@ class RegisterTests(CastTestCase):
         assert dict(figures["infractions"])["Social Inspection"] == 3
         # The police's irregular stay is not usable by the city: no report counts it.
         assert dict(figures["infractions"]).get("Police", 0) == 0
-        assert dict(figures["decisions"]) == {"closure": 1}
+        assert dict(figures["decisions"]) == {"Closure": 1}
         self.client.force_login(self.analyst)
         assert self.client.get(reverse("decision-figures")).status_code == 200
         response = self.client.get(reverse("decision-figures-csv"))

@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -35,6 +36,8 @@ SOCIAL_ANSWERS = {"workers_present": 5, "without_dimona": "yes", "without_dimona
 
 class SyncApiTestCase(CastTestCase):
     def setUp(self) -> None:
+        # The API answers in the inspector's language; these tests read it in English.
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         self.field = build_field_day(self.cast)
         self.visit = self.field.visits[0]
         self.police_version = version_of("police-identities")

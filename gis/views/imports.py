@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -205,6 +206,8 @@ def import_start(request: HttpRequest, code: Any) -> HttpResponse:
         "crs": form.cleaned_data["crs"],
         "where": form.cleaned_data["where"],
         "mapping": form.mapping(),
+        # The worker writes the refusal and the reasons in the language of the page.
+        "language": get_language(),
     }
     run.skip_invalid = form.cleaned_data["skip_invalid"]
     run.dry_run = form.cleaned_data["dry_run"]

@@ -23,6 +23,8 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from inspections import conditions
 
 LANGUAGES = ("nl", "fr", "en")
@@ -186,7 +188,9 @@ def clean_answers(
     groups = {group["name"]: group for group in definition.get("groups", [])}
     names = {item["name"] for item in questions}
     errors: dict[str, list[str]] = {
-        key: ["There is no such question in this checklist."] for key in answers if key not in names
+        key: [_("There is no such question in this checklist.")]
+        for key in answers
+        if key not in names
     }
     cleaned: dict[str, Any] = {}
     for item in questions:
@@ -196,11 +200,11 @@ def clean_answers(
         value = answers.get(name)
         if item["type"] == "note":
             if not is_empty(value):
-                errors[name] = ["A note takes no answer."]
+                errors[name] = [_("A note takes no answer.")]
             continue
         if is_empty(value):
             if item.get("required"):
-                errors[name] = ["This question is required."]
+                errors[name] = [_("This question is required.")]
             continue
         problem, value = clean_value(item, value)
         if problem:
@@ -214,50 +218,54 @@ def clean_value(item: dict[str, Any], value: Any) -> tuple[str, Any]:
     """("", the normalised value) or (the reason, None)."""
     kind = item["type"]
     if kind == "yes_no":
-        return ("", value) if value in ("yes", "no") else ("Answer “yes” or “no”.", None)
+        return ("", value) if value in ("yes", "no") else (_("Answer “yes” or “no”."), None)
     if kind == "select_one":
         allowed = [choice["name"] for choice in item["choices"]]
-        return ("", value) if value in allowed else ("Not one of the choices.", None)
+        return ("", value) if value in allowed else (_("Not one of the choices."), None)
     if kind == "select_multiple":
         allowed = [choice["name"] for choice in item["choices"]]
         ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
         if not ok or len(set(value)) != len(value):
-            return "A list of distinct choices is expected.", None
+            return _("A list of distinct choices is expected."), None
         return "", value
     if kind in ("integer", "count"):
         if not isinstance(value, int) or isinstance(value, bool):
-            return "A whole number is expected.", None
+            return _("A whole number is expected."), None
         if kind == "count" and value < 0:
-            return "A number of persons cannot be negative.", None
+            return _("A number of persons cannot be negative."), None
         return "", value
     if kind == "decimal":
         if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
-            return "A number is expected.", None
+            return _("A number is expected."), None
         return "", value
     if kind == "text":
         if not isinstance(value, str) or len(value) > MAX_TEXT:
-            return f"A text of at most {MAX_TEXT} characters is expected.", None
+            return _("A text of at most %d characters is expected.") % MAX_TEXT, None
         return "", value
     if kind in ("date", "time", "datetime"):
         return _clean_moment(kind, value)
     if kind == "photo":
         ok = isinstance(value, list) and all(isinstance(v, str) and SHA256.match(v) for v in value)
         if not ok or len(value) > MAX_PHOTOS or len(set(value)) != len(value):
-            return "A list of photo SHA-256 hashes is expected.", None
+            return _("A list of photo SHA-256 hashes is expected."), None
         return "", value
-    return f"Unknown question type “{kind}”.", None
+    return _("Unknown question type “%s”.") % kind, None
 
 
 def _clean_moment(kind: str, value: Any) -> tuple[str, Any]:
     parser = {"date": date.fromisoformat, "time": time.fromisoformat}.get(
         kind, datetime.fromisoformat
     )
+    expected = {
+        "date": _("A date in ISO 8601 form is expected."),
+        "time": _("A time in ISO 8601 form is expected."),
+    }.get(kind) or _("A date and time in ISO 8601 form is expected.")
     if not isinstance(value, str):
-        return f"A {kind} in ISO 8601 form is expected.", None
+        return expected, None
     try:
         parser(value)
     except ValueError:
-        return f"A {kind} in ISO 8601 form is expected.", None
+        return expected, None
     return "", value
 
 

@@ -55,6 +55,7 @@ class ActionDayForm(forms.ModelForm):
         municipalities = coordinated_municipalities(user)
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
         self.fields["municipality"].empty_label = None  # type: ignore[attr-defined]
+        self.fields["municipality"].label = _("Municipality")
         self.fields["zone"].queryset = visible_zones(user)  # type: ignore[attr-defined]
         self.fields["lead_partner"].queryset = Partner.objects.filter(  # type: ignore[attr-defined]
             municipalities__in=municipalities
