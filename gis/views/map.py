@@ -37,11 +37,20 @@ EXPORT_TYPES = {
 
 
 def marker_rows(premises: QuerySet[Premises]) -> list[list[Any]]:
-    """``[code hex, lat, lon, band index]`` per premises: compact, one query."""
-    rows = premises.order_by().values_list("code", "lat", "lon", "risk_score", "flagged_manually")
+    """``[code hex, lat, lon, band index, name]`` per premises: compact, one query. The
+    name is what a screen reader announces for the marker's button (static/integra/map.js)."""
+    rows = premises.order_by().values_list(
+        "code", "lat", "lon", "risk_score", "flagged_manually", "name", "address", "parcel_key"
+    )
     return [
-        [code.hex, round(lat, 6), round(lon, 6), BAND_INDEX[premises_band(score, manual)]]
-        for code, lat, lon, score, manual in rows
+        [
+            code.hex,
+            round(lat, 6),
+            round(lon, 6),
+            BAND_INDEX[premises_band(score, manual)],
+            name or address or parcel_key,
+        ]
+        for code, lat, lon, score, manual, name, address, parcel_key in rows
     ]
 
 

@@ -1,7 +1,7 @@
 // The map of premises (templates/gis/map.html). Reads its data from JSON islands:
 // #map-config (popup URL), #map-background (see background.js), #map-zones (GeoJSON
 // outlines) and #map-data (one
-// compact row per premises: [code hex, lat, lon, band index]). The filter form swaps
+// compact row per premises: [code hex, lat, lon, band index, name]). The filter form swaps
 // #map-results through htmx; the new #map-data redraws the markers.
 (function () {
   "use strict";
@@ -32,6 +32,17 @@
       onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name, { sticky: true }),
     }).addTo(map);
 
+    // What a screen reader says for a marker or a cluster (translated in the template).
+    const bandLabels = BANDS.map((band) => container.dataset["band" + band[0].toUpperCase() + band.slice(1)]);
+    function name(element, label) {
+      if (element) element.setAttribute("aria-label", label);
+    }
+    function escapeHtml(text) {
+      const holder = document.createElement("span");
+      holder.textContent = text;
+      return holder.innerHTML;
+    }
+
     // One icon per band, shared by every marker: the glyph repeats the colour's meaning.
     const icons = BANDS.map((band, index) =>
       L.divIcon({
@@ -55,9 +66,14 @@
           if (worst === 2) break;
         }
         const count = cluster.getChildCount();
+        const label = (container.dataset.clusterLabel || "%(count)s")
+          .replace("%(count)s", count)
+          .replace("%(band)s", bandLabels[worst]);
+        // The icon is re-made when the cluster changes, so its name lives inside it.
         return L.divIcon({
           className: "risk-cluster risk-" + BANDS[worst],
-          html: "<span>" + count + "</span>",
+          html: '<span aria-hidden="true">' + count + '</span><span class="visually-hidden">' +
+            escapeHtml(label) + "</span>",
           iconSize: [40, 40],
         });
       },
@@ -82,14 +98,17 @@
         return; // The filters were not valid: the markers stay as they were.
       }
       clusters.clearLayers();
-      const markers = rows.map(
-        (row) =>
-          L.marker([row[1], row[2]], {
-            icon: icons[row[3]],
-            band: row[3],
-            code: row[0],
-          }),
-      );
+      const markers = rows.map((row) => {
+        const marker = L.marker([row[1], row[2]], {
+          icon: icons[row[3]],
+          band: row[3],
+          code: row[0],
+          title: row[4],
+        });
+        // A marker is a button: its name is the premises and its risk, not the glyph.
+        marker.on("add", () => name(marker.getElement(), row[4] + ", " + bandLabels[row[3]]));
+        return marker;
+      });
       // The view moves first, at once, and only then do the markers arrive: markers added
       // before an animated zoom are split out of their clusters after it, and a popup
       // opened on one meanwhile closed again as its marker was replaced.

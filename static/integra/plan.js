@@ -26,6 +26,14 @@
     marker.setStyle({ weight: chosen ? 4 : 1, color: chosen ? "#0b5cad" : "#ffffff" });
   }
 
+  // The candidate list beside the map is the keyboard's way to pick premises: markers
+  // and zone outlines (focusable in Chromium because their tooltips listen for focus)
+  // stay out of the Tab order, which goes from the filters to the list and the panel.
+  function unfocusable(layer) {
+    const element = layer.getElement && layer.getElement();
+    if (element) element.setAttribute("tabindex", "-1");
+  }
+
   function drawCandidates() {
     if (!map) return;
     markerLayer.clearLayers();
@@ -38,6 +46,7 @@
       }).bindTooltip(label + (planned ? " ✓" : ""));
       if (!planned) marker.on("click", () => { if (!drawing) pick(code, marker); });
       marker.addTo(markerLayer);
+      unfocusable(marker);
       bounds.push([lat, lon]);
     }
     // The grid may have resized the map since it was created.
@@ -68,7 +77,7 @@
     if (window.IntegraBackground) IntegraBackground.attach(map);
     for (const zone of readJson("plan-zones")) {
       L.geoJSON(zone.geometry, { style: { color: "#5a6473", weight: 1, fill: false } })
-        .bindTooltip(zone.name).addTo(map);
+        .bindTooltip(zone.name).addTo(map).eachLayer(unfocusable);
     }
     markerLayer = L.layerGroup().addTo(map);
     areaLayer = L.layerGroup().addTo(map);
