@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.views import decisions, registers, reports
+from decisions.views import decisions, photos, registers, reports
 
 urlpatterns = [
     path("reports/", reports.report_list, name="report-list"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/<uuid:code>/", reports.report_detail, name="report-detail"),
     path("reports/<uuid:code>/sign/", reports.report_sign, name="report-sign"),
     path("reports/<uuid:code>/pdf/", reports.report_pdf, name="report-pdf"),
+    path("reports/<uuid:code>/photos.zip", photos.report_photos, name="report-photos"),
     path("reports/<uuid:code>/decide/", decisions.decision_start, name="decision-start"),
     path("documents/<uuid:code>.pdf", reports.document_download, name="document-download"),
     path("action-days/", reports.closed_days, name="closed-days"),

@@ -75,3 +75,10 @@ urlpatterns += [
         name="checklist-export",
     ),
 ]
+
+from inspections.views import exports  # noqa: E402 - grouped with its routes
+
+urlpatterns += [
+    path("findings/export/", exports.findings_export, name="findings-export"),
+    path("<uuid:code>/plan/map.html", exports.day_map_download, name="action-day-map"),
+]
