@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from decisions import documents, numbering
@@ -63,12 +63,13 @@ def considerations(report: JointReport, version: DecisionTypeVersion, language: 
         day = date.fromisoformat(content["action_day"]["date"])
         lines.append(
             _(
-                "Having regard to the joint report (version %(version)s) of the inspection of "
-                "%(date)s at %(premises)s;"
+                "Having regard to the joint report %(number)s (version %(version)s) of the "
+                "inspection of %(date)s at %(premises)s;"
             )
             % {
+                "number": report.number,
                 "version": report.version,
-                "date": day.strftime("%d/%m/%Y"),
+                "date": formats.date_format(day),
                 "premises": content["premises"]["label"],
             }
         )
@@ -247,7 +248,7 @@ def period_problems(decision: Decision) -> list[str]:
         elif start and end > add_months(start, limit):
             found.append(
                 _("This measure lasts at most %(months)s months: it would end after %(limit)s.")
-                % {"months": limit, "limit": add_months(start, limit).strftime("%d/%m/%Y")}
+                % {"months": limit, "limit": formats.date_format(add_months(start, limit))}
             )
     return found
 
@@ -278,8 +279,8 @@ def overlap_warnings(decision: Decision) -> list[str]:
     identification and period."""
     warnings = []
     for other in Decision.objects.overlapping(decision):
-        until = other.expires_on.strftime("%d/%m/%Y") if other.expires_on else "—"
-        start = other.effective_from.strftime("%d/%m/%Y") if other.effective_from else "—"
+        until = formats.date_format(other.expires_on) if other.expires_on else "—"
+        start = formats.date_format(other.effective_from) if other.effective_from else "—"
         warnings.append(
             _(
                 "%(measure)s %(identification)s (%(status)s) already applies to these "

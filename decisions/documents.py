@@ -4,6 +4,11 @@ Rules: a document row is created in the request's transaction and queued once it
 commits; the worker renders it, writes the file to a temporary name and moves it into
 place, then records its size and SHA-256. Running the task again for a finished
 document changes nothing; a failure records its reason and leaves no file behind.
+
+A downloaded document is named in its own language after what it is and the number a
+person cites it by (``gezamenlijk-pv-23027-2026-0003-v1.pdf``,
+``arrete-23027-2026-0001-v1.pdf``); a hearing's invitation and minutes, made before
+the decision has its number, carry the joint report's.
 """
 
 from __future__ import annotations
@@ -28,6 +33,42 @@ TEMPLATES: dict[str, str] = {
     Document.Kind.INVITATION: "decisions/invitation_pdf.html",
     Document.Kind.MINUTES: "decisions/minutes_pdf.html",
 }
+
+
+# What each kind of document is called in a file name, per document language. Fixed
+# words rather than translated messages: a saved file's name must not change with the
+# wording of the interface.
+FILE_NAMES: dict[str, dict[str, str]] = {
+    Document.Kind.JOINT_REPORT: {"nl": "gezamenlijk-pv", "fr": "pv-commun", "en": "joint-report"},
+    Document.Kind.DECISION: {"nl": "besluit", "fr": "arrete", "en": "decision"},
+    Document.Kind.INVITATION: {
+        "nl": "uitnodiging-hoorzitting",
+        "fr": "convocation-audition",
+        "en": "hearing-invitation",
+    },
+    Document.Kind.MINUTES: {
+        "nl": "verslag-hoorzitting",
+        "fr": "pv-audition",
+        "en": "hearing-minutes",
+    },
+}
+
+
+def cited_number(document: Document) -> str:
+    """The number a person cites the document by: the decision's identification once
+    taken, else the joint report's number."""
+    decision = document.decision
+    if decision is not None and decision.identification:
+        return decision.identification
+    report = document.joint_report or (decision.joint_report if decision else None)
+    return report.number if report is not None else ""
+
+
+def download_name(document: Document) -> str:
+    names = FILE_NAMES[document.kind]
+    kind = names.get(document.language) or names["nl"]
+    number = cited_number(document)
+    return "-".join(part for part in (kind, number, f"v{document.version}") if part) + ".pdf"
 
 
 def storage_root() -> Path:
@@ -64,7 +105,7 @@ def report_document(*, report: JointReport, user: Any) -> Document:
     document = Document.objects.create(
         municipality=report.municipality,
         kind=Document.Kind.JOINT_REPORT,
-        title=f"{_('Joint report')} – {title}"[:300],
+        title=f"{_('Joint report')} {report.number} – {title}"[:300],
         language=report.municipality.language,
         version=report.version,
         joint_report=report,
@@ -79,7 +120,14 @@ def decision_document(*, decision: Decision, kind: str, user: Any) -> Document:
     document = Document.objects.create(
         municipality=decision.municipality,
         kind=kind,
-        title=f"{Document.Kind(kind).label} – {decision.premises.label()}"[:300],
+        title=" – ".join(
+            part
+            for part in (
+                f"{Document.Kind(kind).label} {decision.identification}".strip(),
+                decision.premises.label(),
+            )
+            if part
+        )[:300],
         language=decision.municipality.language,
         version=previous + 1,
         decision=decision,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from decisions.access import REGISTER_ROLES, has, visible_decisions, visible_reports
@@ -52,7 +53,7 @@ def decisions_in_force_conflicts(action_day: ActionDay, visits: list[Visit]) -> 
     )
     conflicts = []
     for decision in in_force:
-        until = decision.expires_on.strftime("%d/%m/%Y") if decision.expires_on else "—"
+        until = formats.date_format(decision.expires_on) if decision.expires_on else "—"
         conflicts.append(
             Conflict(
                 "decision_in_force",
@@ -76,9 +77,9 @@ def premises_history(user: Any, premises: Premises) -> list[HistoryEntry]:
     for decision in decisions:
         period = ""
         if decision.effective_from:
-            period = decision.effective_from.strftime("%d/%m/%Y")
+            period = formats.date_format(decision.effective_from)
             if decision.expires_on:
-                period += " – " + decision.expires_on.strftime("%d/%m/%Y")
+                period += " – " + formats.date_format(decision.expires_on)
         entries.append(
             HistoryEntry(
                 on=decision.decision_date or decision.created_at.date(),
@@ -98,7 +99,8 @@ def premises_history(user: Any, premises: Premises) -> list[HistoryEntry]:
             HistoryEntry(
                 on=report.visit.action_day.date,
                 kind="report",
-                title=_("Joint report, version %(version)s") % {"version": report.version},
+                title=_("Joint report %(number)s, version %(version)s")
+                % {"number": report.number, "version": report.version},
                 text=report.visit.action_day.title,
                 url=reverse("report-detail", args=[report.code]),
             )

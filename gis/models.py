@@ -15,8 +15,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.formats import coordinates
 from gis.search import premises_key
 from partners.models import Competency, Municipality, in_active_language
 
@@ -195,7 +197,7 @@ class Premises(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.address or self.external_id
+        return self.display_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_key = premises_key(self.name, self.operator_name, self.address)
@@ -209,7 +211,22 @@ class Premises(models.Model):
         return self.flagged_manually or self.risk_score >= FLAG_THRESHOLD
 
     def label(self) -> str:
-        return " – ".join(part for part in (self.name, self.address) if part) or self.external_id
+        return " – ".join(part for part in (self.name, self.address) if part) or self.display_name
+
+    @staticmethod
+    def name_for(name: str, address: str, parcel_key: str, lat: float, lon: float) -> str:
+        """What a person recognises a premises by: its name, else its address, else its
+        parcel key, else where it is. Never the id of the city's GIS layer, which is an
+        internal key (``VA/1221136/2013-10-05T15:58:31.813``)."""
+        if name or address:
+            return name or address
+        if parcel_key:
+            return gettext("Parcel %(parcel_key)s") % {"parcel_key": parcel_key}
+        return coordinates(lat, lon)
+
+    @property
+    def display_name(self) -> str:
+        return self.name_for(self.name, self.address, self.parcel_key, self.lat, self.lon)
 
 
 class Zone(models.Model):

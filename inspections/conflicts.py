@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from inspections.models import ActionDay, Team, Visit, VisitTask
@@ -179,7 +180,7 @@ def slots_after_closing(action_day: ActionDay, visits: list[Visit]) -> list[Conf
         Conflict(
             "after_closing",
             _("%(count)d visit(s) end after the end of the day (%(end)s).")
-            % {"count": len(late), "end": action_day.ends_at.strftime("%H:%M")},
+            % {"count": len(late), "end": formats.time_format(action_day.ends_at)},
             tuple(str(visit.code) for visit in late),
         )
     ]
@@ -240,7 +241,7 @@ def recently_visited(action_day: ActionDay, visits: list[Visit]) -> list[Conflic
                     _("%(premises)s was inspected on %(date)s, less than %(days)d days before.")
                     % {
                         "premises": visit.premises,
-                        "date": last.strftime("%d/%m/%Y"),
+                        "date": formats.date_format(last),
                         "days": action_day.recent_visit_days,
                     },
                     (str(visit.code),),

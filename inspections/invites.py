@@ -18,7 +18,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django.db.models import Min
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -71,7 +71,7 @@ def description(action_day: ActionDay, who: Participant) -> str:
         if slot is not None:
             lines.append(
                 _("Team: %(team)s — first visit at %(time)s")
-                % {"team": team.name, "time": slot.strftime("%H:%M")}
+                % {"team": team.name, "time": formats.time_format(slot)}
             )
         else:
             lines.append(_("Team: %(team)s") % {"team": team.name})

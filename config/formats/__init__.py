@@ -40,7 +40,10 @@ def coordinates(lat: float | None, lon: float | None, language: str | None = Non
     """``50,73456° N, 4,23456° E`` in the language's numbers and compass letters."""
     if lat is None or lon is None:
         return ""
-    letters = compass(language)
+    if language is not None:
+        with translation.override(language):
+            return coordinates(lat, lon)
+    letters = compass()
 
     def part(value: float, positive: str, negative: str) -> str:
         number = formats.number_format(

@@ -165,7 +165,7 @@ def document_download(request: HttpRequest, code: str) -> FileResponse:
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=f"{document.kind}-{document.code}-v{document.version}.pdf",
+        filename=documents.download_name(document),
         content_type="application/pdf",
     )
     response["Cache-Control"] = "private, no-store"

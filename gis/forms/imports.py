@@ -38,6 +38,7 @@ class UploadForm(forms.Form):
         label=_("Kind of reference layer"),
         choices=ReferenceLayer.Kind.choices,
         initial=ReferenceLayer.Kind.ADDRESSES,
+        required=False,
         help_text=_("Drawn faintly under the premises on every map and PDF excerpt."),
     )
     reference_name = forms.CharField(

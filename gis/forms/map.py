@@ -31,7 +31,14 @@ class PremisesFilterForm(forms.Form):
             ("low", _("Low")),
         ],
     )
-    min_score = forms.FloatField(label=_("Minimum risk score"), required=False, min_value=0)
+    # Localized: typed and shown with the language's decimal comma ("0,5").
+    min_score = forms.FloatField(
+        label=_("Minimum risk score"),
+        required=False,
+        min_value=0,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
     zone = forms.ModelChoiceField(
         label=_("Zone"), queryset=Zone.objects.none(), required=False, empty_label=_("All")
     )

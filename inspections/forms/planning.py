@@ -92,7 +92,15 @@ class PremisesFilterForm(forms.Form):
     """Which premises to offer: by sector, risk, flag, zone and last inspection."""
 
     sector = forms.ModelChoiceField(Sector.objects.all(), required=False, label=_("Sector"))
-    min_risk = forms.FloatField(required=False, min_value=0, label=_("Minimum risk score"))
+    # Localized: typed and shown with the language's decimal comma ("0,5"); a point is
+    # read too.
+    min_risk = forms.FloatField(
+        required=False,
+        min_value=0,
+        label=_("Minimum risk score"),
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
     flagged = forms.BooleanField(required=False, label=_("Flagged only"))
     zone = forms.ModelChoiceField(Zone.objects.none(), required=False, label=_("Zone"))
     not_inspected_since = forms.DateField(

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from gis.models import Premises, Sector, Zone
@@ -136,7 +136,7 @@ class ActionDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d/%m/%Y})"
+        return f"{self.title} ({formats.date_format(self.date)})"
 
     def clean(self) -> None:
         errors = {}

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -98,6 +99,26 @@ def briefing_generate(request: HtmxHttpRequest, code: str) -> HttpResponse:
     )
 
 
+# The coordinator's pack in a file name, per document language (the team packs carry
+# the team's name).
+COORDINATOR_FILE_NAMES = {"nl": "coordinator", "fr": "coordinateur", "en": "coordinator"}
+
+
+def pack_download_name(action_day: ActionDay, key: str, version: int | None) -> str:
+    """``briefing-<day title>-<date>-<team>-v<plan version>.pdf``: which day and plan
+    the pack shows, so a saved copy can be recognised and compared."""
+    language = action_day.municipality.language
+    who = (
+        COORDINATOR_FILE_NAMES.get(language, "coordinator")
+        if key == briefing.COORDINATOR_KEY
+        else key
+    )
+    parts = ["briefing", slugify(action_day.title), action_day.date.isoformat(), who]
+    if version:
+        parts.append(f"v{version}")
+    return "-".join(part for part in parts if part) + ".pdf"
+
+
 @login_required
 def briefing_download(request: HttpRequest, code: str, key: str) -> FileResponse:
     action_day = get_participating_day(request, code)
@@ -106,12 +127,10 @@ def briefing_download(request: HttpRequest, code: str, key: str) -> FileResponse
     if pack is None or path is None:
         raise Http404("No such briefing pack")
     audit.record(request.user, AuditEntry.Action.EXPORT, action_day, briefing=key)
-    # The name says which plan the pack shows, so a saved copy can be compared.
-    version = f"-v{pack['version']}" if pack["version"] else ""
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=f"briefing-{action_day.date:%Y%m%d}-{key}{version}.pdf",
+        filename=pack_download_name(action_day, key, pack["version"]),
         content_type="application/pdf",
     )
     response["Cache-Control"] = "private, no-store"

@@ -163,23 +163,39 @@ def candidates_context(
     planned = set(action_day.visits.values_list("premises", flat=True))
     rows = list(
         premises.order_by("-risk_score", "address").values_list(
-            "pk", "code", "name", "address", "lon", "lat", "risk_score", "sector__code"
+            "pk",
+            "code",
+            "name",
+            "address",
+            "lon",
+            "lat",
+            "risk_score",
+            "sector__code",
+            "parcel_key",
         )[:CANDIDATE_LIMIT]
     )
     markers = [
-        [str(code), round(lon, 6), round(lat, 6), band(score), pk in planned, name or address]
-        for pk, code, name, address, lon, lat, score, _sector in rows
+        [
+            str(code),
+            round(lon, 6),
+            round(lat, 6),
+            band(score),
+            pk in planned,
+            Premises.name_for(name, address, parcel, lat, lon),
+        ]
+        for pk, code, name, address, lon, lat, score, _sector, parcel in rows
     ]
     listed = [
         {
             "code": code,
-            "label": " – ".join(part for part in (name, address) if part),
+            "label": " – ".join(part for part in (name, address) if part)
+            or Premises.name_for(name, address, parcel, lat, lon),
             "score": score,
             "band": band(score),
             "sector": sector,
             "planned": pk in planned,
         }
-        for pk, code, name, address, _lon, _lat, score, sector in rows[:LIST_LIMIT]
+        for pk, code, name, address, lon, lat, score, sector, parcel in rows[:LIST_LIMIT]
     ]
     return {
         "candidates": listed,

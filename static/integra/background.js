@@ -34,20 +34,28 @@ window.IntegraBackground = (function () {
     const group = L.layerGroup().addTo(map);
     const container = map.getContainer();
 
+    // A point is a small dot of the layer's colour; an outline stays unfilled unless its
+    // kind has a fill (buildings).
+    function pathStyle(style, type) {
+      if (type === "MultiPoint") {
+        return {
+          renderer, interactive: false, stroke: false, fill: true, radius: style.radius || 1.5,
+          fillColor: style.color, fillOpacity: style.opacity,
+        };
+      }
+      return { ...style, fill: Boolean(style.fillColor), renderer, interactive: false };
+    }
+
     function draw(collection) {
       group.clearLayers();
       let count = 0;
       L.geoJSON(collection, {
         pane: "reference",
         interactive: false,
-        style: (feature) => ({ ...feature.properties.style, renderer, interactive: false }),
+        style: (feature) => pathStyle(feature.properties.style, feature.geometry.type),
         pointToLayer(feature, latlng) {
-          const style = feature.properties.style;
           count += 1;
-          return L.circleMarker(latlng, {
-            pane: "reference", renderer, interactive: false, stroke: false,
-            radius: style.radius || 1.5, fillColor: style.color, fillOpacity: style.opacity,
-          });
+          return L.circleMarker(latlng, { ...pathStyle(feature.properties.style, "MultiPoint"), pane: "reference" });
         },
         onEachFeature(feature) {
           if (feature.geometry.type !== "MultiPoint") count += feature.geometry.coordinates.length;
