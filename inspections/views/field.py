@@ -11,6 +11,7 @@ import hashlib
 import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -58,6 +59,25 @@ FIELD_ASSETS = (
     "vendor/leaflet/images/marker-shadow.png",
 )
 OUTCOMES = ("start", "done", "no_access", "closed")
+ENDED = (Visit.Status.DONE, Visit.Status.NO_ACCESS, Visit.Status.CLOSED)
+
+
+def geo_link(lat: float, lon: float, label: str) -> str:
+    """A ``geo:`` URI (RFC 5870, with the ``q`` query Android's and iOS's maps apps read)
+    that opens the tablet's own maps app on the premises, ready to navigate there."""
+    point = f"{lat:.6f},{lon:.6f}"
+    return f"geo:{point}?q={point}({quote(label, safe='')})"
+
+
+def visit_phase(status: str, checklists: list[dict[str, Any]]) -> str:
+    """What the visit page offers first: start the visit, continue with the first
+    checklist not yet filled, finish the visit, or nothing more once it ended. The
+    field script applies the same rule to what the device itself has saved."""
+    if status in ENDED:
+        return "ended"
+    if status == Visit.Status.PLANNED:
+        return "start"
+    return "continue" if any(not item["finding"] for item in checklists) else "finish"
 
 
 def language() -> str:
@@ -117,6 +137,9 @@ def strings() -> dict[str, str]:
         "photoElsewhere": _("Photo held on another device"),
         "photosPending": _("photos waiting"),
         "localDraft": _("Saved on this device"),
+        "savedWaiting": _("Saved on this device: it will be sent when there is a network."),
+        "sentToServer": _("Sent: the server has it."),
+        "visitDone": _("Visit done"),
     }
 
 
@@ -142,6 +165,8 @@ def field_day(request: HttpRequest) -> HttpResponse:
     for day in days:
         for visit in day["visits"]:
             code = visit["code"]
+            place = visit["premises"]
+            visit["geo"] = geo_link(place["lat"], place["lon"], place["name"])
             urls.append(reverse("field-visit", args=[code]))
             urls += [
                 reverse("field-checklist", args=[code, c["code"]]) for c in visit["checklists"]
@@ -215,7 +240,14 @@ def field_visit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         for version in versions
     ]
     data = page_data(request, page="visit", visit=str(visit.code), status=visit.status)
-    context = {"visit": visit, "checklists": checklists, "field_data": data}
+    context = {
+        "visit": visit,
+        "checklists": checklists,
+        "phase": visit_phase(visit.status, checklists),
+        "next_checklist": next((item for item in checklists if not item["finding"]), None),
+        "geo": geo_link(visit.premises.lat, visit.premises.lon, visit.premises.label()),
+        "field_data": data,
+    }
     return render(request, "inspections/field_visit.html", context)
 
 

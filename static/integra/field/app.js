@@ -186,9 +186,10 @@
       do {
         again = false;
         stopped = await Store.flush(data.api);
+        // A save made while the colleagues' versions are asked for goes round again too.
+        if (!stopped && !again) await Store.refresh(data.api);
       } while (again && !stopped);
       if (stopped === "signin") text("field-connection", t.signIn).hidden = false;
-      else if (!stopped) await Store.refresh(data.api);
     } finally {
       syncing = false;
       await renderOutbox();
@@ -200,29 +201,92 @@
   }
 
   // Visit page -----------------------------------------------------------------------
+  // What a checklist's saves on this device have become: "pending" while one waits in
+  // the outbox, "sent" once the server confirmed every one, or why not.
+  async function checklistState(key) {
+    const local = await Store.get("findings", key);
+    if (!local || !local.saved_at) return null;
+    const waiting = await Store.waiting(key);
+    for (const status of ["conflict", "refused", "failed"]) {
+      if (waiting.some((e) => e.status === status)) return status;
+    }
+    if (waiting.length) return "pending";
+    return local.changed ? "changed" : "sent";
+  }
+
   async function markLocalStates() {
     for (const badge of document.querySelectorAll(".field-local-state[data-key]")) {
       const local = await Store.get("findings", badge.dataset.key);
-      if (local && local.saved_at) {
-        const waiting = await Store.waiting(badge.dataset.key);
-        const conflict = waiting.some((e) => e.status === "conflict");
-        const state = conflict ? "conflict" : waiting.length ? "pending" : local.changed ? "changed" : "sent";
-        const version = local.version ? " · v" + local.version : "";
-        badge.textContent = {
-          conflict: t.conflictState, pending: t.localDraft,
-          changed: `${t.changedBy} ${local.changed && local.changed.by}${version}`, sent: `${t.sent}${version}`,
-        }[state];
-        badge.dataset.local = state;
-      }
+      const state = await checklistState(badge.dataset.key);
+      if (!state) continue;
+      const version = local.version ? " · v" + local.version : "";
+      badge.textContent = {
+        conflict: t.conflictState, refused: t.refused, failed: t.failed, pending: t.localDraft,
+        changed: `${t.changedBy} ${local.changed && local.changed.by}${version}`, sent: `${t.sent}${version}`,
+      }[state];
+      badge.dataset.local = state;
+      const link = badge.closest(".field-checklist-link");
+      if (link) link.dataset.filled = link.dataset.filled || "device";
     }
-    if (data.page === "visit") {
-      const state = await Store.get("visits", data.visit);
-      const badge = document.getElementById("visit-status");
-      if (state && badge) {
-        badge.dataset.status = state.status;
-        badge.textContent = t[state.status === "underway" ? "started" : state.status] || state.status;
-      }
+    if (data.page === "visit") await markVisit();
+    if (data.page === "checklist") await markChecklist();
+  }
+
+  // The visit's own state: the outcome this device recorded (sent or not), and the main
+  // button that follows it (the same rule as visit_phase on the server).
+  async function markVisit() {
+    const state = await Store.get("visits", data.visit);
+    const status = (state && state.status) || data.status;
+    const badge = document.getElementById("visit-status");
+    if (state && badge) {
+      badge.dataset.status = state.status;
+      badge.textContent = t[state.status === "underway" ? "started" : state.status] || state.status;
     }
+    const outcomes = (await Store.all("outbox")).filter((e) => e.kind === "outcome" && e.payload.visit === data.visit);
+    const sync = document.getElementById("visit-sync");
+    if (sync) {
+      const refused = outcomes.find((e) => e.status === "refused" || e.status === "failed");
+      sync.hidden = outcomes.length === 0 && !state;
+      sync.dataset.local = refused ? refused.status : outcomes.length ? "pending" : "sent";
+      sync.textContent = refused ? t[refused.status] : outcomes.length ? t.localDraft : t.sent;
+    }
+    showPhase(status);
+  }
+
+  function showPhase(status) {
+    const form = document.getElementById("visit-outcomes");
+    if (!form) return;
+    const open = Array.from(document.querySelectorAll(".field-checklist-link")).filter((link) => !link.dataset.filled);
+    let phase = "continue";
+    if (["done", "no_access", "closed"].includes(status)) phase = "ended";
+    else if (status === "planned") phase = "start";
+    else if (!open.length) phase = "finish";
+    form.dataset.phase = phase;
+    for (const element of form.querySelectorAll("[data-phases]")) {
+      element.hidden = !element.dataset.phases.split(" ").includes(phase);
+    }
+    document.getElementById("visit-finish")?.classList.toggle("primary", phase === "finish");
+    const next = document.getElementById("visit-continue");
+    if (next && open.length) {
+      next.href = open[0].getAttribute("href");
+      text("visit-continue-title", open[0].dataset.title);
+    }
+    const ended = document.getElementById("visit-ended");
+    if (ended && phase === "ended") ended.textContent = status === "done" ? t.visitDone : t[status] || status;
+  }
+
+  // The checklist page says whether its last save is still on this device or was sent
+  // (data-state stays "saved": the answers were valid and kept; data-sync follows them).
+  async function markChecklist() {
+    const status = document.getElementById("form-status");
+    if (!status || status.dataset.state !== "saved") return;
+    const state = await checklistState(data.key);
+    if (!state || state === "changed" || state === "conflict") return;
+    status.dataset.sync = state;
+    status.textContent = {
+      pending: navigator.onLine ? t.saved : t.savedWaiting,
+      sent: t.sentToServer, failed: t.failed, refused: t.refused,
+    }[state];
   }
 
   function setUpOutcomes() {
