@@ -91,9 +91,13 @@ class TaskProposer:
 
     def __init__(self, action_day: ActionDay) -> None:
         self.rules: dict[int | None, list[int]] = {}
-        for sector_id, competency_id in SectorRule.objects.filter(
-            municipality=action_day.municipality_id
-        ).values_list("sector", "competency"):
+        rules = SectorRule.objects.filter(
+            municipality=action_day.municipality_id,
+            # A rule made before the city's region was known may name a check whose law
+            # does not apply there.
+            competency__in=Competency.objects.applying_to(action_day.municipality),
+        )
+        for sector_id, competency_id in rules.values_list("sector", "competency"):
             self.rules.setdefault(sector_id, []).append(competency_id)
         self.trafficking = Competency.objects.filter(code=TRAFFICKING_COMPETENCY).first()
         self.holders: dict[int, list[Partner]] = {}

@@ -81,6 +81,10 @@ class ProtocolForm(forms.Form):
             .distinct()
             .order_by("level", "name")
         )
+        # Themes whose law applies in one of the user's cities.
+        self.fields["themes"].queryset = Competency.objects.applying_to(  # type: ignore[attr-defined]
+            *municipalities
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -142,9 +146,9 @@ class ProtocolExtendForm(forms.Form):
             )
         )
         if protocol.themes.exists():
-            self.fields["add_themes"].queryset = Competency.objects.exclude(  # type: ignore[attr-defined]
-                pk__in=protocol.themes.all()
-            )
+            self.fields["add_themes"].queryset = Competency.objects.applying_to(  # type: ignore[attr-defined]
+                protocol.municipality
+            ).exclude(pk__in=protocol.themes.all())
         else:
             del self.fields["add_themes"]
         if protocol.valid_to is None:

@@ -158,6 +158,25 @@ class CatalogueOfTheRegionTests(CastTestCase):
             municipality=self.city_a, competency__code="social-security"
         ).exists()
 
+    def test_the_planner_ignores_an_old_rule_whose_law_does_not_apply(self) -> None:
+        from gis.models import Sector
+        from tests.day_fixtures import build_day
+
+        day = build_day(self).action_day
+        bibob = Competency.objects.get(code="bibob-administrative")
+        car_wash = Sector.objects.get(code="car_wash")
+        SectorRule.objects.create(municipality=self.city_a, sector=car_wash, competency=bibob)
+        premises = day.visits.first().premises  # type: ignore[union-attr]
+        premises.sector = car_wash
+        assert bibob.pk not in actions.TaskProposer(day).competencies_for(premises)
+
+    def test_protocol_themes_are_those_whose_law_applies(self) -> None:
+        from partners.forms import ProtocolForm
+
+        themes = ProtocolForm(user=self.coordinator).fields["themes"].queryset  # type: ignore[attr-defined]
+        codes = set(themes.values_list("code", flat=True))
+        assert "social-security" in codes and "bibob-administrative" not in codes
+
     def test_new_decision_offers_only_the_decision_types_of_the_region(self) -> None:
         seed_decision_catalogue()
 
@@ -197,6 +216,49 @@ class CatalogueOfTheRegionTests(CastTestCase):
         assert legal_reference_in(item, "nl", ("BE-VLG", "BE")) == "Vlaamse Codex Wonen art. 3.1"
         assert "Code wallon" in legal_reference_in(item, "fr", ("BE-WAL", "BE"))
         assert "Code wallon" not in legal_reference_in(item, "fr", ("BE-BRU", "BE"))
+
+    def test_a_city_still_using_the_seeded_housing_question_gets_the_regional_one(self) -> None:
+        import importlib
+
+        from django.apps import apps
+
+        from inspections.models import ChecklistVersion
+        from tests.field_fixtures import version_of
+
+        seed_field_checklists()
+        migration = importlib.import_module("inspections.migrations.0005_regional_legal_references")
+        current = version_of("housing-quality")
+        old = [dict(item) for item in current.questions]
+        for item in old:
+            if item["name"] == "unfit_space":
+                item.pop("regional_legal_references")
+                item["legal_reference"] = "Vlaamse Codex Wonen art. 3.1"
+        as_seeded = ChecklistVersion.objects.create(
+            template=current.template,
+            number=current.number + 1,
+            status="published",
+            definition={**current.definition, "questions": old},
+        )
+        migration.publish(apps, None)
+        latest = version_of("housing-quality")
+        assert latest.number == as_seeded.number + 1
+        item = latest.question("unfit_space")
+        assert item is not None
+        assert legal_reference_in(item, "fr", ("BE-WAL", "BE")).startswith("Code wallon")
+        # Run again, or over a question the city edited: nothing more is published.
+        migration.publish(apps, None)
+        assert version_of("housing-quality").number == latest.number
+
+    def test_the_checklist_page_lists_each_regions_reference(self) -> None:
+        from tests.field_fixtures import version_of
+
+        seed_field_checklists()
+        self.client.force_login(self.coordinator)
+        self.client.cookies["django_language"] = "en"
+        url = reverse("checklist-version", args=[version_of("housing-quality").code])
+        response = self.client.get(url)
+        self.assertContains(response, "Brussels-Capital Region: Brusselse Huisvestingscode art. 4")
+        self.assertContains(response, "Wallonia: Waals Wetboek")
 
     def test_editing_a_question_in_the_builder_keeps_its_regional_references(self) -> None:
         from inspections.forms.checklists import QuestionForm

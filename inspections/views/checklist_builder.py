@@ -21,7 +21,7 @@ from inspections.checklists.xlsform import XLSFormError, export_xlsform, import_
 from inspections.forms.checklists import QuestionForm, XLSFormImportForm
 from inspections.models import ChecklistTemplate, ChecklistVersion
 from partners import audit
-from partners.models import AuditEntry, Role, has_role
+from partners.models import AuditEntry, Country, Region, Role, has_role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,6 +52,15 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/checklist_list.html", context)
 
 
+def regional_references(item: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The question's references of a region or country: its name, Dutch and French."""
+    names = dict(Region.choices) | dict(Country.choices)
+    return [
+        (str(names.get(code, code)), texts.get("nl", ""), texts.get("fr", ""))
+        for code, texts in (item.get("regional_legal_references") or {}).items()
+    ]
+
+
 @login_required
 def checklist_version(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     version = get_version(request, code)
@@ -66,7 +75,14 @@ def checklist_version(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 taken=names[:position] + names[position + 1 :],
                 prefix=f"q{position}",
             )
-        rows.append({"item": item, "text": version.label(item), "form": form})
+        rows.append(
+            {
+                "item": item,
+                "text": version.label(item),
+                "form": form,
+                "regional": regional_references(item),
+            }
+        )
     context = {
         "version": version,
         "rows": rows,
