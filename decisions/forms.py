@@ -222,3 +222,30 @@ class RegisterFilterForm(forms.Form):
             ("", "—"),
             *[(year, str(year)) for year in years],
         ]
+
+
+class FiguresPeriodForm(forms.Form):
+    """The period the figures count: action days held and decisions taken between the
+    two dates, both included; either may stay empty (since the start, until today).
+    ``?year=2026`` from earlier links still reads as that calendar year."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    year = forms.IntegerField(
+        required=False, min_value=2000, max_value=2100, widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        year = data.get("year")
+        if year and not (data.get("start") or data.get("end")):
+            data["start"], data["end"] = date(year, 1, 1), date(year, 12, 31)
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                _(
+                    "The period ends before it starts: "
+                    "choose a “to” date on or after the “from” date."
+                )
+            )
+        return data

@@ -19,6 +19,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -55,12 +56,34 @@ def closed_days(municipalities: QuerySet[Municipality]) -> QuerySet[ActionDay]:
     return ActionDay.objects.filter(municipality__in=municipalities, status__in=AFTERMATH_STATUSES)
 
 
-def figures(municipalities: QuerySet[Municipality], year: int | None = None) -> dict[str, Any]:
-    days = closed_days(municipalities)
-    decisions = Decision.objects.filter(municipality__in=municipalities).decided()
-    if year:
-        days = days.filter(date__year=year)
-        decisions = decisions.filter(decision_date__year=year)
+def in_period(
+    days: QuerySet[ActionDay],
+    decisions: DecisionQuerySet,
+    start: date | None,
+    end: date | None,
+) -> tuple[QuerySet[ActionDay], DecisionQuerySet]:
+    """Days held and decisions taken between ``start`` and ``end`` (both included)."""
+    if start:
+        days = days.filter(date__gte=start)
+        decisions = decisions.filter(decision_date__gte=start)
+    if end:
+        days = days.filter(date__lte=end)
+        decisions = decisions.filter(decision_date__lte=end)
+    return days, decisions
+
+
+def figures(
+    municipalities: QuerySet[Municipality],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, Any]:
+    days, decisions = in_period(
+        closed_days(municipalities),
+        Decision.objects.filter(municipality__in=municipalities).decided(),
+        start,
+        end,
+    )
     visits = Visit.objects.filter(action_day__in=days)
     infractions: Counter[str] = Counter()
     measures: Counter[str] = Counter()
@@ -99,9 +122,19 @@ def usable_counts_rows(visits: QuerySet[Visit]) -> Iterable[FindingAnswer]:
     )
 
 
-def anonymised_rows(municipalities: QuerySet[Municipality]) -> list[tuple[str, str, str, str, int]]:
+def anonymised_rows(
+    municipalities: QuerySet[Municipality],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[tuple[str, str, str, str, int]]:
     counted: Counter[tuple[str, str, str, str]] = Counter()
-    days = closed_days(municipalities)
+    days, decided = in_period(
+        closed_days(municipalities),
+        Decision.objects.filter(municipality__in=municipalities).decided(),
+        start,
+        end,
+    )
     visits = Visit.objects.filter(action_day__in=days).select_related(
         "action_day", "premises__sector"
     )
@@ -114,12 +147,7 @@ def anonymised_rows(municipalities: QuerySet[Municipality]) -> list[tuple[str, s
             counted[(*key, "infraction")] += 1
         if is_measure(row):
             counted[(*key, "measure_on_the_spot")] += 1
-    decisions = (
-        Decision.objects.filter(municipality__in=municipalities)
-        .decided()
-        .select_related("premises__sector")
-    )
-    for decision in decisions:
+    for decision in decided.select_related("premises__sector"):
         month = f"{decision.decision_date:%Y-%m}" if decision.decision_date else ""
         sector = decision.premises.sector.code if decision.premises.sector else ""
         counted[(month, sector, "", f"decision_{decision.measure}")] += 1
@@ -130,12 +158,17 @@ def sector_code(visit: Visit) -> str:
     return visit.premises.sector.code if visit.premises.sector else ""
 
 
-def anonymised_csv(municipalities: QuerySet[Municipality]) -> str:
+def anonymised_csv(
+    municipalities: QuerySet[Municipality],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> str:
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(
         (*key, count if count >= SMALL_COUNT else f"<{SMALL_COUNT}")
-        for *key, count in anonymised_rows(municipalities)
+        for *key, count in anonymised_rows(municipalities, start=start, end=end)
     )
     return stream.getvalue()

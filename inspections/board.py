@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils.translation import gettext as _
 
 from inspections import actions
-from inspections.models import ActionDay, Team, Visit
+from inspections.models import ActionDay, Evidence, Finding, FindingAnswer, Team, Visit
 from partners import audit
 from partners.models import AuditEntry
 
@@ -65,6 +65,39 @@ def columns(action_day: ActionDay) -> list[Column]:
     if unassigned:
         result.append(Column(None, unassigned))
     return result
+
+
+@dataclass
+class Totals:
+    """The day's totals at the head of the board: how far the visits are and how much
+    the field has sent. Counts only: no finding's content reaches the board."""
+
+    visits: int
+    by_status: dict[str, int]
+    findings: int
+    photos: int
+
+    @property
+    def ended(self) -> int:
+        return sum(self.by_status.get(status, 0) for status in ENDED_STATUSES)
+
+
+ENDED_STATUSES = (Visit.Status.DONE, Visit.Status.NO_ACCESS, Visit.Status.CLOSED)
+
+
+def totals(action_day: ActionDay) -> Totals:
+    by_status = dict(action_day.visits.order_by().values_list("status").annotate(count=Count("pk")))
+    photo_answers = FindingAnswer.objects.filter(
+        finding__visit__action_day=action_day, kind="photo"
+    ).values_list("value", flat=True)
+    named = {sha for value in photo_answers if isinstance(value, list) for sha in value}
+    return Totals(
+        visits=sum(by_status.values()),
+        by_status=by_status,
+        findings=Finding.objects.filter(visit__action_day=action_day).count(),
+        # Photos that arrived; a photo still on a tablet is named but not yet here.
+        photos=Evidence.objects.filter(sha256__in=named).count(),
+    )
 
 
 def can_move(action_day: ActionDay, visit: Visit) -> bool:

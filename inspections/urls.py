@@ -1,8 +1,8 @@
 from django.urls import path  # noqa: F401 - each feature adds its routes below
 
-from inspections.views import board, briefing, reuse
+from inspections.views import board, briefing, home, reuse
 
-urlpatterns: list = []
+urlpatterns: list = [path("panel/", home.home_panel, name="inspections-home-panel")]
 
 urlpatterns += [
     path("<uuid:code>/briefing/", briefing.briefing_page, name="action-day-briefing"),

@@ -563,6 +563,7 @@ EXPECTED: dict[str, str] = {
     "GET follow-up-plan": "302 405 405 405 405 405 405 405 405",
     "POST follow-up-plan": "302 404 404 404 404 404 404 404 404",
     "GET decisions-home-panel": "302 200 200 200 200 200 200 200 200",
+    "GET inspections-home-panel": "302 200 200 200 200 200 200 200 200",
     "GET decision-detail": "302 404 404 404 200 404 404 200 200",
     "GET decision-save": "302 405 405 405 405 405 405 405 405",
     "POST decision-save": "302 403 403 403 400 403 403 400 403",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from decisions import access, actions, registers
 from decisions.access import FIGURE_ROLES, REGISTER_ROLES, has, municipalities_for
-from decisions.forms import FollowUpForm, PermitSearchForm, RegisterFilterForm
+from decisions.forms import FiguresPeriodForm, FollowUpForm, PermitSearchForm, RegisterFilterForm
 from decisions.models import Decision, FollowUp, JointReport
 from inspections import reuse
 from partners import audit
@@ -70,11 +70,21 @@ def permit_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
+    """The steering committee's figures, for a period chosen by its dates (all time when
+    none is given); a period that ends before it starts is refused with the reason."""
     require_role(request, *FIGURE_ROLES)
     municipalities = municipalities_for(request.user, *FIGURE_ROLES)
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
-    context = {"figures": registers.figures(municipalities, year), "year": year}
+    form = FiguresPeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    context = {
+        "form": form,
+        "figures": registers.figures(
+            municipalities, start=period.get("start"), end=period.get("end")
+        ),
+        "start": period.get("start"),
+        "end": period.get("end"),
+        "query": request.GET.urlencode() if form.is_valid() else "",
+    }
     return render(request, "decisions/figures.html", context)
 
 
@@ -82,15 +92,26 @@ def figures(request: HttpRequest) -> HttpResponse:
 def figures_csv(request: HttpRequest) -> HttpResponse:
     require_role(request, *FIGURE_ROLES)
     municipalities = municipalities_for(request.user, *FIGURE_ROLES)
+    form = FiguresPeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        message = _("Nothing was exported: %s") % " ".join(
+            str(error) for errors in form.errors.values() for error in errors
+        )
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    period = form.cleaned_data if form.is_bound else {}
+    start, end = period.get("start"), period.get("end")
     audit.record(
         request.user,
         AuditEntry.Action.EXPORT,
         None,
         object_type="decisions.Figures",
         anonymised=True,
+        start=start.isoformat() if start else "",
+        end=end.isoformat() if end else "",
     )
     response = HttpResponse(
-        registers.anonymised_csv(municipalities), content_type="text/csv; charset=utf-8"
+        registers.anonymised_csv(municipalities, start=start, end=end),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
         f'attachment; filename="integra-figures-{timezone.localdate():%Y%m%d}.csv"'

@@ -15,12 +15,14 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gis.access import require_risk_role, visible_premises, visible_zones
 from gis.forms.map import ExportForm, PremisesFilterForm
 from gis.models import Premises
 from gis.risk import BANDS, premises_band
+from gis.risk_list import DEFAULT_SORT, RiskSortForm, risk_csv, sort_headings
 from gis.views.reference import map_background
 from partners import audit
 from partners.http import HtmxHttpRequest
@@ -69,10 +71,11 @@ def zone_features(user: Any) -> dict[str, Any]:
     }
 
 
-def filter_query(request: HttpRequest) -> str:
-    """The request's filters as a query string, without paging or export format."""
+def filter_query(request: HttpRequest, *without: str) -> str:
+    """The request's filters as a query string, without paging, export format or the
+    other keys named."""
     query = request.GET.copy()
-    for key in ("page", "format"):
+    for key in ("page", "format", *without):
         query.pop(key, None)
     return query.urlencode()
 
@@ -105,23 +108,42 @@ def premises_map(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def risk_list(request: HtmxHttpRequest) -> HttpResponse:
-    """Premises by descending risk score, with the map's filters, a page at a time."""
+    """Premises by risk score (or the order chosen in ``?sort=``), with the map's filters,
+    a page at a time; ``?format=csv`` downloads every page of it (audited)."""
     require_risk_role(request)
     form = PremisesFilterForm(request.GET, user=request.user)
+    sort_form = RiskSortForm(request.GET)
     premises = visible_premises(request.user).select_related("sector")
-    premises = form.filter(premises) if form.is_valid() else premises.none()
-    page = Paginator(premises.order_by("-risk_score", "address", "name", "pk"), RISK_PAGE_SIZE)
-    page_obj = page.get_page(request.GET.get("page"))
+    valid = form.is_valid() and sort_form.is_valid()
+    premises = sort_form.ordered(form.filter(premises)) if valid else premises.none()
+    if valid and request.GET.get("format") == "csv":
+        return risk_csv_response(request, premises)
+    page_obj = Paginator(premises, RISK_PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = (sort_form.cleaned_data.get("sort") if valid else "") or DEFAULT_SORT
     context = {
         "form": form,
+        "sort_form": sort_form,
         "page_obj": page_obj,
         "rows": [
             (item, premises_band(item.risk_score, item.flagged_manually)) for item in page_obj
         ],
         "query": filter_query(request),
+        "unsorted_query": filter_query(request, "sort"),
+        "sort": sort,
+        "headings": sort_headings(sort),
     }
     template = "gis/risk_list.html#results" if request.htmx else "gis/risk_list.html"
     return render(request, template, context)
+
+
+def risk_csv_response(request: HttpRequest, premises: QuerySet[Premises]) -> HttpResponse:
+    audit_export(request.user, premises, "csv")
+    response = HttpResponse(risk_csv(premises.iterator()), content_type="text/csv; charset=utf-8")
+    name = _("risk-list")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    return response
 
 
 @login_required

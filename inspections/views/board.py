@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +36,10 @@ def board_context(
         "editable": editable and action_day.status in board.MOVABLE_DAY_STATUSES,
         "movable": board.MOVABLE_STATUSES,
         "my_teams": set(teams_of(request.user, action_day).values_list("pk", flat=True)),
+        "totals": board.totals(action_day),
+        # Shown as "updated 14:05:32": each poll renders it anew, so a board that stopped
+        # refreshing (no network, signed out) shows how old it is.
+        "updated_at": timezone.localtime(),
         **extra,
     }
 
