@@ -70,6 +70,8 @@ def day_map_html(action_day: ActionDay) -> str:
         control_scale=True,
         attribution_control=False,
     )
+    # A tile layer would give the map its zoom range; markercluster needs one without.
+    fmap.options["maxZoom"] = 19
     fmap.default_js = []
     fmap.default_css = []
     root = fmap.get_root()
