@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 from gis.models import Premises
 from inspections import actions
 from tests.cast import PASSWORD, build_cast
-from tests.conftest import wait_until
+from tests.conftest import SCREENSHOTS, wait_until
 from tests.planning_fixtures import make_action_day, make_premises
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -228,6 +228,11 @@ def focused(page: Any) -> dict[str, Any]:
     )
 
 
+def shoot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
 def settled(page: Any) -> None:
     wait_until(
         page, "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
@@ -256,7 +261,7 @@ def planned_day(cast: Any) -> Any:
 
 
 def test_planner_tab_reaches_the_panel_before_any_marker_and_a_new_team_keeps_focus(
-    live_server: Any, browser: Any, screenshot: Any
+    live_server: Any, browser: Any
 ) -> None:
     cast = build_cast()
     day = planned_day(cast)
@@ -294,7 +299,7 @@ def test_planner_tab_reaches_the_panel_before_any_marker_and_a_new_team_keeps_fo
     expect(page.locator("#plan-body")).to_contain_text("“Team Noord” was saved.")
     now = focused(page)
     assert (now["tag"], now["details"]) == ("summary", "new-team"), now
-    screenshot("a11y-planner-focus-after-new-team")
+    shoot(page, "a11y-planner-focus-after-new-team")
     # Enter unfolds the form again, right where the user was.
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
@@ -302,9 +307,7 @@ def test_planner_tab_reaches_the_panel_before_any_marker_and_a_new_team_keeps_fo
     context.close()
 
 
-def test_a_refused_save_puts_focus_on_its_reason(
-    live_server: Any, browser: Any, screenshot: Any
-) -> None:
+def test_a_refused_save_puts_focus_on_its_reason(live_server: Any, browser: Any) -> None:
     cast = build_cast()
     day = planned_day(cast)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -322,7 +325,7 @@ def test_a_refused_save_puts_focus_on_its_reason(
     expect(reason).to_be_focused()
     # What was typed stays, one Shift+Tab away.
     expect(page.locator("#team-name")).to_have_value("Team 1")
-    screenshot("a11y-refused-save-focus")
+    shoot(page, "a11y-refused-save-focus")
     context.close()
 
 
