@@ -208,10 +208,17 @@ def parse_box(box: Sequence[float]) -> Box:
     return west, south, east, north
 
 
+AREAS = ("Polygon", "MultiPolygon", "GeometryCollection")
+
+
 def features_in_box(layer: ReferenceLayer, box: Box) -> tuple[Parts, bool]:
     """The layer's features reaching into ``box``, those larger than it cut at its edge;
-    an even sample when there are more than MAX_FEATURES. True when sampled."""
+    an even sample when there are more than MAX_FEATURES. True when sampled.
+
+    An unfilled outline is cut as the line it is drawn as: cutting the area would draw
+    the box's own edges where a neighbourhood or the municipality goes beyond it."""
     west, south, east, north = box
+    outline_only = not style_of(layer).get("fillColor")
     rows = list(
         layer.features.filter(west__lte=east, east__gte=west, south__lte=north, north__gte=south)
         .order_by("pk")
@@ -224,7 +231,10 @@ def features_in_box(layer: ReferenceLayer, box: Box) -> tuple[Parts, bool]:
     for geometry, g_west, g_south, g_east, g_north in rows:
         larger = g_west < west or g_east > east or g_south < south or g_north > north
         if larger and geometry.get("type") not in ("Point", "MultiPoint"):
-            clipped = shapely.clip_by_rect(shapely.geometry.shape(geometry), *box)
+            shape = shapely.geometry.shape(geometry)
+            if outline_only and geometry.get("type") in AREAS:
+                shape = shape.boundary
+            clipped = shapely.clip_by_rect(shape, *box)
             geometry = shapely.geometry.mapping(clipped) if not clipped.is_empty else {}
         parts.add(geometry)
     return parts, sampled

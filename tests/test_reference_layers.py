@@ -205,6 +205,9 @@ class GeoJSONTests(LayerTestCase):
             self.assertTrue(box[0] <= lon <= box[2] and box[1] <= lat <= box[3])
         cut = shapely.geometry.shape(outline["geometry"])
         self.assertTrue(shapely.box(*box).buffer(1e-9).contains(cut))
+        # The outline is cut as the line it is drawn as: no edge of the box drawn with it.
+        self.assertEqual(outline["geometry"]["type"], "MultiLineString")
+        self.assertLess(cut.length, shapely.box(*box).length)
 
     def test_a_busy_view_gets_an_even_sample(self) -> None:
         with mock.patch.object(reference, "MAX_FEATURES", 1000):
@@ -233,6 +236,7 @@ class GeoJSONTests(LayerTestCase):
         ):
             with self.subTest(bbox=bbox):
                 self.client.force_login(self.coordinator)
+                self.client.cookies["django_language"] = "en"
                 response = self.client.get(reverse("gis-reference-layers"), {"bbox": bbox})
                 self.assertEqual(response.status_code, 400)
                 self.assertIn(reason, response.content.decode())
@@ -435,3 +439,29 @@ def page_drawing(pdf: bytes) -> str:
 
 
 pytestmark = pytest.mark.django_db
+
+
+class DemoTests(LayerTestCase):
+    def test_the_demo_city_draws_its_address_points_and_boundaries_uploaded_by_its_coordinator(
+        self,
+    ) -> None:
+        from gis import demo as gis_demo
+        from partners import demo as partners_demo
+        from partners.models import Municipality
+
+        partners_demo.load()
+        halle = Municipality.objects.get(code=partners_demo.HALLE)
+        gis_demo.load(halle)
+        layers = {layer.kind: layer for layer in ReferenceLayer.objects.filter(municipality=halle)}
+        self.assertEqual(set(layers), {"addresses", "other"})
+        self.assertEqual(layers["addresses"].feature_count, 3402)
+        runs = ImportRun.objects.filter(kind=ImportRun.Kind.REFERENCE, municipality=halle)
+        self.assertEqual(runs.count(), 2)
+        self.assertEqual({run.user.username for run in runs if run.user}, {"coordinator"})
+        # Every demo premises lies on the faint address points of the map in view.
+        box = reference.around(list(halle.premises.values_list("lon", "lat")))
+        assert box is not None
+        features = reference.feature_collection(layers.values(), box)["features"]
+        self.assertEqual([f["properties"]["kind"] for f in features], ["other", "addresses"])
+        gis_demo.load(halle)
+        self.assertEqual(runs.count(), 2, "a second run imports nothing again")
