@@ -39,10 +39,11 @@ def test_mayor_goes_from_report_to_decision_document(
         log_in(page, live_server, "mayor")
 
         page.get_by_role("link", name="Reports").first.click()
-        page.get_by_role("link", name="v1 · Final").click()
+        page.get_by_role("link", name=f"{report.number} v1 · Final").click()
         expect(
             page.get_by_role(
-                "heading", name="Joint report: Carwash 1 – Bergensesteenweg 1, 1500 Halle"
+                "heading",
+                name=f"Joint report {report.number}: Carwash 1 – Bergensesteenweg 1, 1500 Halle",
             )
         ).to_be_visible()
         expect(page.get_by_role("link", name="Download the PDF (v1)")).to_be_visible()
@@ -119,7 +120,8 @@ def test_mayor_goes_from_report_to_decision_document(
     page.get_by_role("button", name="Start the draft").click()
     warning = page.locator("#decision-overlaps")
     expect(warning).to_contain_text(decision.identification)
-    expect(warning).to_contain_text(f"until {(today + timedelta(days=120)):%d/%m/%Y}")
+    # The page is in English: ISO dates.
+    expect(warning).to_contain_text(f"until {(today + timedelta(days=120)).isoformat()}")
     expect(page.get_by_label("I have seen the measure already in force")).to_be_visible()
     screenshot("decision-overlap-warning")
 
