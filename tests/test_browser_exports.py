@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from tests.cast import build_cast
 from tests.conftest import SCREENSHOTS, wait_until
 from tests.decision_fixtures import POLICE_NOTE, build_report_day, final_report
+from tests.test_accessibility import AXE_SCRIPT, violations
 from tests.test_browser_planning import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,6 +38,7 @@ def test_findings_workbook_offline_map_and_photo_zip(
     day = built.day
 
     # The coordinator: the export page, a refused period, then the workbook.
+    page.context.add_init_script(script=AXE_SCRIPT)
     log_in(page, live_server, "coordinator")
     page.get_by_role("link", name="Export findings").click()
     expect(page.get_by_role("heading", name="Export findings")).to_be_visible()
@@ -48,6 +50,7 @@ def test_findings_workbook_offline_map_and_photo_zip(
         "The end of the period must not be before its start."
     )
     screenshot("exports-refused-period")
+    assert violations(page, "findings export, refused") == []
 
     page.get_by_label("To", exact=True).fill(day.date.isoformat())
     page.get_by_label("Action day").select_option(str(day.code))
@@ -105,6 +108,7 @@ def test_findings_workbook_offline_map_and_photo_zip(
 
     # The mayor's office: the report's photos as a ZIP for the file.
     mayor = browser.new_context(viewport={"width": 1280, "height": 900})
+    mayor.add_init_script(script=AXE_SCRIPT)
     mayor_page = mayor.new_page()
     log_in(mayor_page, live_server, "mayor")
     mayor_page.goto(live_server.url + reverse("report-detail", args=[report.code]))
@@ -113,6 +117,7 @@ def test_findings_workbook_offline_map_and_photo_zip(
     with mayor_page.expect_download() as zip_info:
         mayor_page.get_by_role("link", name="Download the photos (ZIP)").click()
     assert zip_info.value.suggested_filename.endswith(".zip")
+    assert violations(mayor_page, "joint report with the photos link") == []
     with zipfile.ZipFile(zip_info.value.path()) as archive:
         photos = sorted(name for name in archive.namelist() if name.endswith(".jpg"))
         assert [hashlib.sha256(archive.read(name)).hexdigest() for name in photos] == built.photos
