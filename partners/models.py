@@ -226,12 +226,17 @@ class Competency(models.Model):
     def legal_basis_for(self, municipality: Municipality, language: str | None = None) -> str:
         """The legal basis in the municipality's region or country, in ``language`` (the
         interface language when None): Brussels reads the Code bruxellois du Logement
-        where Flanders reads the Vlaamse Codex Wonen."""
+        where Flanders reads the Vlaamse Codex Wonen. Law has no English text: an English
+        page shows it in the municipality's language."""
         return regional_text(
             self.regional_legal_bases,
             municipality,
             language,
-            default=lambda lang: self.legal_basis_in(lang),
+            default=lambda lang: str(
+                getattr(self, f"legal_basis_{lang}", "")
+                or getattr(self, f"legal_basis_{municipality.language}", "")
+                or self.legal_basis_nl
+            ),
         )
 
 
@@ -258,12 +263,13 @@ def regional_text(
     default: Callable[[str], str],
 ) -> str:
     """The text of the municipality's region, else of its country, in ``language`` (else
-    Dutch); ``default(language)`` when neither has one."""
+    the municipality's language, else Dutch); ``default(language)`` when neither has one."""
     language = (language or get_language() or "nl")[:2]
     for code in municipality.jurisdictions():
         entry = texts.get(code) if isinstance(texts, dict) else None
         if entry:
-            return str(entry.get(language) or entry.get("nl") or "")
+            found = entry.get(language) or entry.get(municipality.language) or entry.get("nl")
+            return str(found or "")
     return default(language)
 
 

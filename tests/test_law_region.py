@@ -123,6 +123,23 @@ class CatalogueOfTheRegionTests(CastTestCase):
         social = Competency.objects.get(code="undeclared-work")
         assert social.legal_basis_for(self.city_b, "fr") == social.legal_basis_in("fr")
 
+    def test_an_english_page_shows_the_law_in_the_citys_language(self) -> None:
+        housing = Competency.objects.get(code="housing-quality")
+        police = Competency.objects.get(code="police-public-order")
+        assert housing.legal_basis_for(self.city_b, "en").startswith("Code wallon")
+        assert police.legal_basis_for(self.city_b, "en").startswith("Loi sur la fonction")
+        assert police.legal_basis_for(self.city_a, "en").startswith("Wet op het politieambt")
+
+    def test_the_demo_places_halle_in_flanders_and_malmedy_in_wallonia(self) -> None:
+        from partners import demo
+
+        Municipality.objects.filter(code__in=[demo.HALLE, demo.MALMEDY]).update(region="")
+        demo.load()
+        regions = dict(Municipality.objects.values_list("code", "region"))
+        assert regions[demo.HALLE] == Region.FLANDERS
+        assert regions[demo.MALMEDY] == Region.WALLONIA
+        assert regions[demo.MAASTRICHT] == ""
+
     def test_a_city_sees_only_the_competencies_of_its_country(self) -> None:
         maastricht = Municipality.objects.create(
             code="GM0935", name="Maastricht", language="nl", country="NL"
