@@ -162,7 +162,8 @@ Q_CLUSTER: dict = {
     "retry": 720,
     "max_attempts": 1,
     "catch_up": False,
-    "label": "Tasks",
+    # The admin's heading of the task lists, in the reader's language.
+    "label": _("Tasks"),
 }
 if env.get("REDIS_URL"):
     Q_CLUSTER["redis"] = env["REDIS_URL"]
