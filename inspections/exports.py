@@ -12,7 +12,8 @@ Who reads which answer (the sharing level each answer was recorded under):
   every theme). "A protocol is what lets a partner's findings reach the others."
 - The city's side (coordinators, the mayor's office, analysts, administrators) reads the
   answers usable by the city, of partners covered by such a protocol; answers shared
-  among the action's partners only were never the city's to use.
+  among the action's partners only were never the city's to use. Analysts, who work
+  on figures, get no free-text answers of other partners (a text may name a person).
 - Only findings of action days the reader sees (:func:`inspections.access.visible_action_days`).
 
 One row per answer, not per finding: a coordinator or analyst filters a column
@@ -41,6 +42,8 @@ from inspections.models import ActionDay, FindingAnswer, Sharing
 from partners.models import Role, SharingProtocol, person_of
 
 CITY_ROLES = (Role.COORDINATOR, Role.MAYORS_OFFICE, Role.ANALYST, Role.ADMIN)
+# The city's roles that work on cases, not only on figures.
+CASE_ROLES = (Role.COORDINATOR, Role.MAYORS_OFFICE, Role.ADMIN)
 DAY = "finding__visit__action_day"
 # Belgian and Dutch Excel (nl-BE, fr-BE, nl-NL) uses the Windows list separator of the
 # region, ";" (the comma is their decimal separator), and reads UTF-8 only after a BOM.
@@ -90,7 +93,11 @@ def readable_answers(user: Any) -> QuerySet[FindingAnswer]:
         **{f"{DAY}__in": days_taken_part_in(user)},
     )
     if person.has_role(*CITY_ROLES):
-        rule |= Q(Exists(covering_protocols()), sharing=Sharing.CITY)
+        for_the_city = Q(Exists(covering_protocols()), sharing=Sharing.CITY)
+        if not person.has_role(*CASE_ROLES):
+            # Analysts count and compare; a free text may name a person.
+            for_the_city &= ~Q(kind="text")
+        rule |= for_the_city
     return FindingAnswer.objects.filter(**{f"{DAY}__in": visible_action_days(user)}).filter(rule)
 
 

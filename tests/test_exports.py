@@ -107,6 +107,14 @@ class FindingsExportTests(CastTestCase):
             self.assertNotIn(POLICE_SHARED, questions, user)
             self.assertNotIn(POLICE_INTERNAL, questions, user)
 
+    def test_analysts_get_no_free_text_of_other_partners(self) -> None:
+        FindingAnswer.objects.filter(question="police_notes").update(sharing="city")
+        self.assertIn(POLICE_INTERNAL, self.questions(self.mayor))
+        self.assertIn(POLICE_INTERNAL, self.questions(self.coordinator))
+        analyst = self.questions(self.analyst)
+        self.assertNotIn(POLICE_INTERNAL, analyst)
+        self.assertIn(SOCIAL_CITY, analyst)
+
     def test_outsider_of_another_city_exports_an_empty_file(self) -> None:
         self.assertEqual(self.questions(self.outsider), set())
 
