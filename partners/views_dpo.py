@@ -4,6 +4,7 @@ municipalities they work for."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, time
 from typing import Any
 
@@ -89,10 +90,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         entries = entries.none()
     page = Paginator(entries.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.shown_object = shown_object(entry)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render(request, "partners/audit_log.html", context)
+
+
+def shown_object(entry: AuditEntry) -> str:
+    """What the entry was about, as a person recognises it: its name when recorded (a
+    report's number, a premises' address), else what was looked up or the day purged;
+    never a bare UUID."""
+    if entry.object_repr:
+        return entry.object_repr
+    try:
+        uuid.UUID(entry.object_code)
+    except ValueError:
+        return entry.object_code
+    return ""
 
 
 class SubjectAccessForm(forms.Form):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from decisions.models import Document, JointReport, JointReportCounter
 from gis.models import Premises
 from inspections import briefing
 from inspections.models import Visit
+from partners import audit
 from partners.models import AuditEntry, Role
 from tests.base import CastTestCase
 from tests.cast import Cast, build_cast, make_user
@@ -286,6 +288,30 @@ class PremisesNameTests(CastTestCase):
         self.client.force_login(dpo)
         log = self.client.get(reverse("audit-log")).content.decode()
         assert "Parcel 23027A0123/00B000" in log and "9635563" not in log
+
+
+class AuditLogObjectTests(CastTestCase):
+    def test_an_entry_without_a_name_never_shows_its_uuid(self) -> None:
+        code = str(uuid.uuid4())
+        audit.record(
+            self.coordinator,
+            AuditEntry.Action.READ,
+            object_type="inspections.ActionDay",
+            object_code=code,
+            municipality=self.city_a,
+        )
+        audit.record(
+            self.coordinator,
+            AuditEntry.Action.LOOKUP,
+            object_type="partners.Subject",
+            object_code="0123456749",
+            municipality=self.city_a,
+        )
+        self.client.force_login(make_user("dpo", self.city, [Role.ADMIN], self.city_a))
+        self.client.cookies["django_language"] = "en"
+        log = self.client.get(reverse("audit-log")).content.decode()
+        assert code not in log
+        assert "0123456749" in log
 
 
 # A value shown to a person (outside a tag and its attributes) that is an internal id.
