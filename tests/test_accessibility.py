@@ -30,7 +30,12 @@ from tests.cast import PASSWORD, build_cast
 from tests.conftest import SCREENSHOTS, wait_until
 from tests.planning_fixtures import make_action_day, make_premises
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the demo needs the catalogues the migrations seed, which an earlier
+# transactional test's flush removed.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 DEMO_PASSWORD = "demo"
 # The coordinator reaches the most pages, so the others mostly add their own.

@@ -17,7 +17,12 @@ from inspections.models import ActionDay
 from tests.conftest import SCREENSHOTS
 from tests.test_accessibility import load, log_in, start_draft_decision
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the demo needs the catalogues the migrations seed, which an earlier
+# transactional test's flush removed.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 320, "height": 800}
 
