@@ -39,8 +39,72 @@ ADDRESSES = (
     / "shared/data/be_best_addresses_fedict/best_addresses_brussels_halle_31370.gpkg"
 )
 PASSWORD = "Vier-seizoenen-2026"
+BOX_WORDS = {"nl": "bus", "fr": "bte"}
+# The economic register's columns (trade name, sector, enterprise number) as the city
+# names them in its language.
+TRADE_FIELDS = {"nl": ("handelsnaam", "sector", "kbo"), "fr": ("nom_commercial", "secteur", "bce")}
 TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 1000}
+
+
+# Words that give a page or a document away as written in the wrong language: common,
+# distinctive words of English and Dutch (for the French walk) and of English and French
+# (for the Dutch walk), none of them also a word of the walk's language or a name on the
+# path ("de", "en", "on", "or", "Team", "Photo", "Source" are left out for that reason).
+ENGLISH = (
+    "the", "and", "to", "with", "from", "your", "this", "that", "which", "will",
+    "not", "are", "for", "by", "has", "have", "been", "was", "were", "out", "Save", "Saved",
+    "Visit", "Visits", "Premises", "Report", "Reports", "Day", "Days", "Close", "Closed",
+    "Search", "Add", "Delete", "Edit", "Cancel", "Back", "Send", "Sent", "Planned",
+    "Released", "Flagged", "Finding", "Findings", "Municipality", "closure", "created",
+    "updated", "unchanged", "skipped", "Download", "Upload", "Preview", "Yes", "Sign",
+    "signed", "Welcome", "Outbox", "Pending", "Refused", "Hearing", "Decision", "Mayor",
+    "Risk", "Time", "End", "Address", "Street", "Town", "Name", "Received", "Layer",
+    "Evidence", "Appeal", "Joint", "Today", "Tomorrow", "Yesterday", "Language", "Settings",
+    "tasks",
+)  # fmt: skip
+ENGLISH_NOT_DUTCH = ENGLISH
+ENGLISH_NOT_FRENCH = (
+    *ENGLISH,
+    "of", "Link",
+    "Team", "Teams", "Map", "Partner", "Partners", "Sector", "Indicator", "Filter", "Apply",
+    "Start", "Home", "Help", "Log", "Week", "List", "Checklist",
+)  # fmt: skip
+DUTCH = (
+    "het", "een", "niet", "voor", "bij", "naar", "geen", "wordt", "zijn", "worden", "op",
+    "ook", "nog", "maar", "deze", "wat", "aan", "als", "dag", "uur", "Gemeente", "Opslaan",
+    "Bezoek", "Bezoeken", "Vaststelling", "Vaststellingen", "Straat", "Verslag", "Besluit",
+    "Actiedag", "Actiedagen", "Bewaren", "Terug", "Zoeken", "Toevoegen", "Wijzigen",
+    "Verwijderen", "bus", "Politie", "Ploeg", "Vrijgegeven", "Gepland", "Gesloten", "Bezig",
+    "Indicatoren", "mensenhandel", "Melding", "Uitbater", "Inbreuk", "Inbreuken", "Sluiting",
+    "Burgemeester", "Welkom", "Afmelden", "Kaart", "Strafwetboek", "Gemeentewet", "Brussel",
+    "Vestiging", "Risicolijst", "Handtekening", "Ondertekend",
+)  # fmt: skip
+FRENCH = (
+    "le", "les", "des", "du", "une", "est", "et", "ou", "avec", "pour", "sur", "dans", "pas",
+    "vous", "votre", "Enregistrer", "Visite", "Visites", "Commune", "Rue", "Chaussée", "bte",
+    "Journée", "Décision", "Fermeture", "Procès-verbal", "Équipe", "Annuler", "Retour",
+    "Rechercher", "Ajouter", "Bienvenue", "Carte", "Constat", "Constats", "Établissement",
+    "Bourgmestre", "Contrôle", "Signalement", "Envoyer", "Ville", "Bruxelles",
+)  # fmt: skip
+WRONG_WORDS = {"fr": (*ENGLISH_NOT_FRENCH, *DUTCH), "nl": (*ENGLISH_NOT_DUTCH, *FRENCH)}
+# Phrases of the walk's language that hold such a word: an English term Django's French
+# and Dutch admin keep, and the Dutch legal "procureur des Konings".
+NOT_FOREIGN = ("Single Sign-On", "procureur des Konings")
+
+
+def wrong_words(text: str, language: str) -> dict[str, str]:
+    """The words of another language in ``text``, each with a snippet around its first
+    appearance (whole words, any case)."""
+    found = {}
+    for phrase in NOT_FOREIGN:
+        text = text.replace(phrase, " ")
+    for word in WRONG_WORDS[language]:
+        match = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+        if match and match.group(0).lower() not in found:
+            snippet = " ".join(text[max(0, match.start() - 50) : match.end() + 50].split())
+            found[match.group(0).lower()] = snippet
+    return found
 
 
 @dataclass(frozen=True)
@@ -109,6 +173,8 @@ class Walk:
     # Who signs for the social inspection: the inspector whose answers the finding
     # holds last (after a merge, the one who merged).
     social_signer: str = "social"
+    # Each word of the wrong language read on the way: where, the word and a snippet.
+    wrong_language: list[str] = field(default_factory=list)
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
@@ -166,9 +232,26 @@ class Walk:
         page.wait_for_url(self.base + "/")
         return page
 
-    def shoot(self, page: Any, name: str) -> None:
+    def shoot(self, page: Any, name: str, *, unread: tuple[str, ...] = ()) -> None:
+        """Keep what the person sees at this step, and read it for wrong-language words
+        (but for the parts ``unread`` names: a file's own content shown as it is)."""
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{self.prefix}-{name}.png"), full_page=True)
+        if name.startswith("failed-"):
+            return
+        text = page.inner_text("body")
+        for selector in unread:
+            for part in page.locator(selector).all_inner_texts():
+                text = text.replace(part, " ")
+        self.read(name, text)
+
+    def read(self, where: str, text: str) -> None:
+        """Note each word of another language than the walk's in a page or document."""
+        for word, snippet in wrong_words(text, self.city.language).items():
+            self.wrong_language.append(f"{where}: «{word}» in «{snippet}»")
+
+    def wrong_language_report(self) -> str:
+        return "\n".join(self.wrong_language)
 
     def close(self) -> None:
         for context in self.contexts:
@@ -259,22 +342,28 @@ def write_layer(walk: Walk, *, others: int = 300) -> Path:
         "status",
     ]
     layer = layer[[*columns, "geometry"]].copy()
-    layer["handelsnaam"] = ""
-    layer["sector"] = ""
-    layer["kbo"] = ""
+    trade, sector, number = TRADE_FIELDS[walk.city.language]
+    layer[trade] = ""
+    layer[sector] = ""
+    layer[number] = ""
     # Shops on different streets, so each is found by its own address.
     picks = own.drop_duplicates(subset=[walk.city.street_field]).head(len(walk.city.businesses))
     for business, (index, row) in zip(walk.city.businesses, picks.iterrows(), strict=True):
-        layer.loc[index, ["handelsnaam", "sector", "kbo"]] = [
+        layer.loc[index, [trade, sector, number]] = [
             business.name,
             "hair_salon",
             business.enterprise_number,
         ]
+        # As the city writes its addresses: in its language, "bus" or "bte" for a box.
+        number = row["boxnumber"] if isinstance(row["boxnumber"], str) else ""
+        box = f" {BOX_WORDS[walk.city.language]} {number}" if number else ""
         walk.addresses[business.name] = (
-            f"{row[walk.city.street_field]} {row['housenumber']}, {row['postcode']} "
+            f"{row[walk.city.street_field]} {row['housenumber']}{box}, {row['postcode']} "
             f"{row[walk.city.town_field]}"
         )
-    path = walk.tmp / f"adressen_{walk.city.nis_code}.gpkg"
+    # Named as the city's staff would name the download, in their language.
+    word = {"nl": "adressen", "fr": "adresses"}[walk.city.language]
+    path = walk.tmp / f"{word}_{walk.city.nis_code}.gpkg"
     pyogrio.write_dataframe(layer, path, layer="addresses")
     return path
 
@@ -394,21 +483,18 @@ def coordinator_imports_the_register(walk: Walk, page: Any) -> None:
     page.get_by_role("button", name=t("Upload and preview")).click()
     expect(page.locator("table.import-preview-rows")).to_be_visible()
     assert page.get_by_label(t("Id"), exact=True).input_value() == "address_id"
-    page.get_by_label(t("Name"), exact=True).select_option("handelsnaam")
-    page.get_by_label(t("Sector"), exact=True).select_option("sector")
-    page.get_by_label(t("Enterprise number"), exact=True).select_option("kbo")
-    if walk.city.street_field != "street_nl":
-        # The address is composed from the Dutch names unless the fields are chosen.
-        page.get_by_label(t("Address fields")).select_option(
-            [walk.city.street_field, "housenumber", "postcode", walk.city.town_field]
-        )
+    trade, sector, number = TRADE_FIELDS[walk.city.language]
+    page.get_by_label(t("Name"), exact=True).select_option(trade)
+    page.get_by_label(t("Sector"), exact=True).select_option(sector)
+    page.get_by_label(t("Enterprise number"), exact=True).select_option(number)
     # Point 14 of issue 11: the upload offers an attribute filter, as --where does.
     where = page.locator(".import-mapping").get_by_label(re.compile(t("Filter"), re.IGNORECASE))
     if where.count():
         where.first.fill(f"nis_code = '{walk.city.nis_code}'")
     else:
         walk.blocked_by("import: no attribute filter on the upload page (issue 11, point 14)")
-    walk.shoot(page, "05-import-preview")
+    # The preview's rows are the file as it is: a bilingual register holds both languages.
+    walk.shoot(page, "05-import-preview", unread=("table.import-preview-rows",))
     page.get_by_role("button", name=t("Import"), exact=True).click()
     expect(page.locator("#import-progress")).to_have_attribute("data-status", "done")
     summary = page.locator(".import-summary").inner_text()
@@ -777,7 +863,9 @@ def download(walk: Walk, page: Any, link: Any, name: str) -> str:
     (SCREENSHOTS / f"{walk.prefix}-{name}.pdf").write_bytes(content)
     text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
     # Lines break anywhere in a PDF: read it as one line of single spaces.
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    walk.read(f"{name}.pdf", text)
+    return text
 
 
 def mayor_decides(walk: Walk) -> tuple[Any, str, str]:

@@ -93,6 +93,8 @@ def test_halle_walks_from_an_empty_installation_to_a_served_closure(
     english = [text for text in ("Joint report", "An appeal") if text in report + decision]
     assert not english, f"not in Dutch in the joint report or the decision: {english}"
     assert not walk.blocked, walk.report()
+    # No page, message or document on the way holds a word of another language.
+    assert not walk.wrong_language, walk.wrong_language_report()
 
 
 def test_administrator_makes_an_account_with_its_person_in_one_form(client: Any) -> None:

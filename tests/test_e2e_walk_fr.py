@@ -108,6 +108,8 @@ def test_brussels_walks_the_path_in_french(live_server: Any, browser: Any, tmp_p
     assert "Conseil d'État" in decision
     assert "Marie Lemaire" in decision
     assert not walk.blocked, walk.report()
+    # No page, message or document on the way holds a word of another language.
+    assert not walk.wrong_language, walk.wrong_language_report()
 
 
 def home_in_french(page: Any) -> None:
