@@ -50,7 +50,7 @@ def marker_rows(premises: QuerySet[Premises]) -> list[list[Any]]:
             round(lat, 6),
             round(lon, 6),
             BAND_INDEX[premises_band(score, manual)],
-            name or address or parcel_key,
+            Premises.name_for(name, address, parcel_key, lat, lon),
         ]
         for code, lat, lon, score, manual, name, address, parcel_key in rows
     ]
