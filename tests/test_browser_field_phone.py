@@ -106,6 +106,8 @@ def test_phone_visit_from_start_to_done_with_a_photo_sent_from_the_outbox(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(status).to_have_attribute("data-sync", "sent", timeout=15000)
     expect(status).to_have_text("Sent: the server has it.")
+    page.locator("#wrap-documents").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "field-photo-phone.png"))
     finding = Finding.objects.get(visit=visit, template__slug="social-employment")
     assert finding.is_complete and Evidence.objects.count() == 1
 
