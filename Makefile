@@ -22,6 +22,7 @@ PYTEST := $(VENV)/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 demo: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) ensure_schedules
 	$(MANAGE) load_demo
 	@echo
 	@echo "Integra runs on http://127.0.0.1:8000"

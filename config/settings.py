@@ -135,7 +135,13 @@ TEMPLATES = [
 # transactions take the write lock up front, so concurrent writers wait (up to the
 # timeout) instead of failing half-way with "database is locked".
 if env.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(env["DATABASE_URL"], conn_max_age=60)}
+    # Persistent connections are tested before each request reuses them
+    # (CONN_HEALTH_CHECKS), so a database restart or failover costs no failed request.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {

@@ -1,18 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from config.health import healthz, readyz
 from inspections.api import api
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness for load balancers, and the no-op floor of the benchmarks."""
-    return HttpResponse("ok", content_type="text/plain")
-
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

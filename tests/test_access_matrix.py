@@ -375,6 +375,7 @@ def transaction_rollback(sid: str) -> None:
 EXPECTED: dict[str, str] = {
     # anonymous outsider clerk analyst mayor social police dpo coordinator
     "GET healthz": "200 200 200 200 200 200 200 200 200",
+    "GET readyz": "200 200 200 200 200 200 200 200 200",
     "GET login": "200 200 200 200 200 200 200 200 200",
     "GET logout": "405 405 405 405 405 405 405 405 405",
     "POST logout": "302 302 302 302 302 302 302 302 302",

@@ -60,6 +60,7 @@ NOT_PAGES = {
     "action-day-map",
     "checklist-export",
     "healthz",
+    "readyz",
 }
 # What the crawl must reach, so that a broken login or navigation cannot pass unseen.
 MAIN_PAGES = {

@@ -4,10 +4,10 @@ from django.core.management.base import BaseCommand
 
 from decisions import demo as decisions_demo
 from gis import demo as gis_demo
-from gis.tasks_schedule import ensure_schedules
 from inspections import demo as inspections_demo
 from partners import demo as partners_demo
 from partners.models import Municipality
+from partners.schedules import ensure_schedules
 
 
 class Command(BaseCommand):
