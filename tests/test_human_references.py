@@ -5,6 +5,7 @@ layer id, primary key) on a page or in a document."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -159,6 +161,26 @@ class ReportNumberTests(CastTestCase):
         self.client.force_login(dpo)
         log = self.client.get(reverse("audit-log")).content.decode()
         assert f"{report.number} v1" in log and str(report.code) not in log
+
+
+class NumberingExistingReportsTests(CastTestCase):
+    def test_reports_made_before_numbering_are_numbered_in_order_amendments_share(self) -> None:
+        visits = reports_day(self.cast, visits=2)
+        first = reports.compile_report(visit=visits[0], user=self.mayor)
+        JointReport.objects.filter(pk=first.pk).update(status=JointReport.Status.FINAL)
+        amended = reports.compile_report(visit=visits[0], user=self.mayor, reason="Typo")
+        second = reports.compile_report(visit=visits[1], user=self.mayor)
+        JointReport.objects.update(number="")
+        JointReportCounter.objects.all().delete()
+        migration = importlib.import_module(
+            "decisions.migrations.0005_number_existing_joint_reports"
+        )
+        migration.number_reports(django_apps, None)
+        numbers = dict(JointReport.objects.values_list("pk", "number"))
+        assert numbers[first.pk] == numbers[amended.pk] == f"23027-{year()}-0001"
+        assert numbers[second.pk] == f"23027-{year()}-0002"
+        # The next report continues the count.
+        assert numbering.next_in_year(JointReportCounter, self.city_a, year()).endswith("-0003")
 
 
 @override_settings(LANGUAGE_CODE="en")
