@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import ConnectionHandler
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -51,6 +53,31 @@ class ReadinessTests(TestCase):
             },
         )
         self.assertNotIn(b"127.0.0.1", response.content, "no detail to an anonymous caller")
+
+    def test_a_database_that_cannot_be_opened_makes_it_unavailable(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            # A real database connection to a file that cannot exist (its folder is a plain
+            # file), served in place of the default connection for the probe only.
+            blocker = Path(tmp) / "not-a-folder"
+            blocker.write_text("")
+            broken = ConnectionHandler(
+                {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(blocker / "db")}}
+            )
+            with (
+                mock.patch("config.health.connections", broken),
+                self.assertLogs("config.health", "ERROR"),
+            ):
+                response = self.client.get("/readyz")
+            broken.close_all()
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(
+            response.json(),
+            {
+                "status": "unavailable",
+                "checks": {"database": "failed", "broker": "ok", "storage": "ok"},
+            },
+        )
+        self.assertNotIn(b"not-a-folder", response.content)
 
     def test_a_storage_that_cannot_be_written_makes_it_unavailable(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
