@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from partners.schedules import ensure_schedules
 
@@ -17,4 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for schedule in ensure_schedules():
-            self.stdout.write(f"{schedule.name}: {schedule.func}, next run {schedule.next_run}")
+            when = timezone.localtime(schedule.next_run) if schedule.next_run else "-"
+            self.stdout.write(f"{schedule.name}: {schedule.func}, next run {when}")
