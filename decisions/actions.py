@@ -20,6 +20,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -359,13 +360,38 @@ def refresh_status(decision: Decision, today: date | None = None) -> bool:
     return decision.status != before
 
 
+def shown_as_of_today(decisions: Iterable[Decision]) -> list[Decision]:
+    """The decisions with the status their dates give them today, changed in memory
+    only: a page shows a measure whose last day passed as expired before the nightly
+    run (refresh_all_statuses) has written it, and reading writes nothing."""
+    listed = list(decisions)
+    for decision in listed:
+        refresh_status(decision)
+    return listed
+
+
+def bring_up_to_date(decision: Decision) -> Decision:
+    """Write the status the dates give the decision today, before a step acts on it
+    (a POST), so no step works on a measure that has in fact ended."""
+    if refresh_status(decision):
+        decision.save(update_fields=["status", "expiry_reason", "ended_on", "updated_at"])
+    return decision
+
+
+def refresh_all_statuses() -> int:
+    """The nightly schedule's task: every municipality's decisions brought up to date."""
+    return refresh_statuses(None)
+
+
 def refresh_statuses(municipalities: Any) -> int:
-    """Bring the served and in-force decisions of these municipalities up to date."""
+    """Bring the served and in-force decisions of these municipalities (all of them for
+    None) up to date."""
     changed = 0
     waiting = Decision.objects.filter(
-        municipality__in=municipalities,
         status__in=(Decision.Status.SERVED, Decision.Status.IN_FORCE),
     )
+    if municipalities is not None:
+        waiting = waiting.filter(municipality__in=municipalities)
     for decision in waiting:
         if refresh_status(decision):
             decision.save(update_fields=["status", "expiry_reason", "ended_on", "updated_at"])

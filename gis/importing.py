@@ -152,7 +152,15 @@ def set_progress(run: ImportRun, progress: int, **values: Any) -> None:
     run.save(update_fields=["progress", *values])
 
 
-def refuse(run: ImportRun, message: str, problems: Sequence[tuple[int, str, str]] = ()) -> None:
+def refuse(
+    run: ImportRun,
+    message: str,
+    problems: Sequence[tuple[int, str, str]] = (),
+    *,
+    save: bool = True,
+) -> None:
+    """End the run refused with the reason; with ``save=False`` only in memory, for a
+    page that shows the refusal while reading (the POST that follows writes it)."""
     run.status = ImportRun.Status.REFUSED
     run.message = message
     run.created = run.updated = run.unchanged = 0
@@ -161,7 +169,8 @@ def refuse(run: ImportRun, message: str, problems: Sequence[tuple[int, str, str]
     run.reasons = count_reasons(problems)
     run.progress = 100
     run.finished_at = timezone.now()
-    run.save()
+    if save:
+        run.save()
 
 
 def count_reasons(problems: Sequence[tuple[int, str, str]]) -> dict[str, int]:

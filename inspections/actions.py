@@ -56,22 +56,38 @@ def bump_version(action_day: ActionDay, expected: int) -> None:
     briefing.regenerate_after_release(action_day)
 
 
-def ensure_sector_rules(municipality: Municipality) -> None:
-    """Give a municipality the default sector × competency rules the first time."""
-    if SectorRule.objects.filter(municipality=municipality).exists():
-        return
-    # Only the checks whose law applies in the municipality's country and region.
+def default_sector_rules(municipality: Municipality) -> list[SectorRule]:
+    """The default sector × competency rules of a municipality, not saved: only the
+    checks whose law applies in its country and region."""
     applying = Competency.objects.applying_to(municipality)
     competencies = {competency.code: competency for competency in applying}
     from gis.models import Sector
 
-    rules = [
+    return [
         SectorRule(municipality=municipality, sector=sector, competency=competencies[code])
         for sector in Sector.objects.filter(code__in=SECTOR_RULES)
         for code in SECTOR_RULES[sector.code]
         if code in competencies
     ]
-    SectorRule.objects.bulk_create(rules, ignore_conflicts=True)
+
+
+def sector_rules_in_use(municipality: Municipality) -> set[tuple[int, int]]:
+    """(sector pk, competency pk) of the rules that apply: the municipality's own, or
+    the defaults until its first action day or first change of a rule saves them.
+    Reading them writes nothing."""
+    saved = set(
+        SectorRule.objects.filter(municipality=municipality).values_list("sector", "competency")
+    )
+    if saved:
+        return saved
+    return {(rule.sector_id, rule.competency_id) for rule in default_sector_rules(municipality)}
+
+
+def ensure_sector_rules(municipality: Municipality) -> None:
+    """Give a municipality the default sector × competency rules the first time."""
+    if SectorRule.objects.filter(municipality=municipality).exists():
+        return
+    SectorRule.objects.bulk_create(default_sector_rules(municipality), ignore_conflicts=True)
 
 
 @transaction.atomic
@@ -289,6 +305,8 @@ def adjust_visit(
 def set_sector_rule(
     *, municipality: Municipality, user: Any, sector: Any, competency: Competency, needed: bool
 ) -> None:
+    # The page showed the defaults until now: they are kept beside this change.
+    ensure_sector_rules(municipality)
     if needed:
         SectorRule.objects.get_or_create(
             municipality=municipality, sector=sector, competency=competency

@@ -110,8 +110,8 @@ def decision_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if request.htmx and request.GET.get("part") == "documents":
         context = {"decision": decision, **documents_context(request, decision)}
         return render(request, "decisions/decision_detail.html#documents", context)
-    if actions.refresh_status(decision):
-        decision.save(update_fields=["status", "expiry_reason", "ended_on", "updated_at"])
+    # Shown with the status its dates give it today; the schedule writes it.
+    actions.refresh_status(decision)
     audit.record(request.user, AuditEntry.Action.READ, decision)
     return render(request, "decisions/decision_detail.html", detail_context(request, decision))
 
@@ -138,7 +138,7 @@ def step_view(
     @login_required
     @require_POST
     def view(request: HttpRequest, code: str) -> HttpResponse:
-        decision = get_decision_for_user(request, code, drafting=True)
+        decision = actions.bring_up_to_date(get_decision_for_user(request, code, drafting=True))
         if form_class is not DecisionDraftForm and WITH_DRAFT in request.POST:
             draft = DecisionDraftForm(request.POST, instance=decision)
             if not draft.is_valid():

@@ -24,7 +24,6 @@ from partners.models import AuditEntry, Role
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     require_role(request, *REGISTER_ROLES)
-    actions.refresh_statuses(municipalities_for(request.user, *REGISTER_ROLES))
     decisions = access.visible_decisions(request.user).select_related(
         "municipality", "type_version__decision_type", "premises"
     )
@@ -32,16 +31,22 @@ def register(request: HttpRequest) -> HttpResponse:
         {d.year for d in decisions.decided().dates("decision_date", "year")}, reverse=True
     )
     form = RegisterFilterForm(request.GET or None, years=years)
+    wanted = ""
     if form.is_valid():
         if form.cleaned_data["year"]:
             decisions = decisions.filter(decision_date__year=form.cleaned_data["year"])
-        if form.cleaned_data["status"]:
-            decisions = decisions.filter(status=form.cleaned_data["status"])
+        wanted = form.cleaned_data["status"]
+    # Each with the status its dates give it today (an ended measure reads as expired
+    # before the nightly run writes it), and filtered on that status.
+    decided = actions.shown_as_of_today(
+        decisions.decided().order_by("-decision_date", "-identification")
+    )
+    drafts = decisions.filter(status__in=Decision.OPEN_STATUSES).order_by("-created_at")
     audit.record(request.user, AuditEntry.Action.READ, None, object_type="decisions.Register")
     context = {
         "form": form,
-        "decided": decisions.decided().order_by("-decision_date", "-identification"),
-        "drafts": decisions.filter(status__in=Decision.OPEN_STATUSES).order_by("-created_at"),
+        "decided": [decision for decision in decided if decision.status == wanted or not wanted],
+        "drafts": drafts.filter(status=wanted) if wanted else drafts,
     }
     return render(request, "decisions/register.html", context)
 
@@ -64,7 +69,7 @@ def permit_register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decisions/permit_register.html",
-        {"form": form, "decisions": found, "query": query},
+        {"form": form, "decisions": actions.shown_as_of_today(found), "query": query},
     )
 
 

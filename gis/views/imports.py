@@ -78,7 +78,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
     run.stored_file = default_storage.save(f"imports/{run.code}/{upload.name}", upload)
     run.save(update_fields=["stored_file"])
+    refuse_unreadable(run)
     return redirect("gis-import-detail", code=run.code)
+
+
+def refuse_unreadable(run: ImportRun) -> None:
+    """A file whose layers cannot be read ends its run refused when it is uploaded (a
+    POST), so the preview page only reads."""
+    with local_copy(run.stored_file) as path, tempfile.TemporaryDirectory() as workdir:
+        try:
+            list_layers(unpack(path, Path(workdir)))
+        except LayerError as error:
+            refuse(run, str(error))
 
 
 @login_required
@@ -86,14 +97,18 @@ def import_detail(request: HttpRequest, code: Any) -> HttpResponse:
     run = get_import_for_user(request, code)
     if run.status != ImportRun.Status.PREVIEW:
         return render(request, "gis/import_detail.html", {"run": run})
-    context = preview_context(run, request.GET.get("layer") or run.options.get("layer"))
+    layer = request.GET.get("layer") or run.options.get("layer")
+    context = preview_context(run, layer, record=False)
     return render(request, "gis/import_detail.html", context)
 
 
-def preview_context(run: ImportRun, layer_name: str | None, data: Any = None) -> dict[str, Any]:
+def preview_context(
+    run: ImportRun, layer_name: str | None, data: Any = None, *, record: bool = True
+) -> dict[str, Any]:
     """The first rows of the chosen layer (those the filter keeps) and the mapping form,
     bound to ``data`` when it was sent; a file that cannot be read ends the run refused,
-    with the reason shown."""
+    with the reason shown (written only when ``record``: a GET shows it, the next POST
+    writes it)."""
     with local_copy(run.stored_file) as path, tempfile.TemporaryDirectory() as workdir:
         try:
             source = unpack(path, Path(workdir))
@@ -102,7 +117,7 @@ def preview_context(run: ImportRun, layer_name: str | None, data: Any = None) ->
             layer = read_layer(source, layer=name, max_rows=PREVIEW_ROWS, require_crs=False)
             total = count_features(source, layer=name, where=None)
         except LayerError as error:
-            refuse(run, str(error))
+            refuse(run, str(error), save=record)
             return {"run": run}
         form = mapping_form(
             run, layer, layers, data, lambda where: count_features(source, layer=name, where=where)
@@ -237,6 +252,7 @@ def import_retry(request: HttpRequest, code: Any) -> HttpResponse:
         stored_file=run.stored_file,
         status=ImportRun.Status.PREVIEW,
     )
+    refuse_unreadable(again)
     return redirect("gis-import-detail", code=again.code)
 
 

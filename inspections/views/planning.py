@@ -47,7 +47,6 @@ from inspections.forms.planning import (
 from inspections.models import (
     ActionDay,
     InvalidTransition,
-    SectorRule,
     Team,
     Visit,
     VisitTask,
@@ -498,10 +497,7 @@ def plan_adjust_visit(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 
 def rules_context(municipality: Any) -> dict[str, Any]:
-    actions.ensure_sector_rules(municipality)
-    needed = set(
-        SectorRule.objects.filter(municipality=municipality).values_list("sector", "competency")
-    )
+    needed = actions.sector_rules_in_use(municipality)
     competencies = with_local_legal_basis(
         Competency.objects.applying_to(municipality), municipality
     )
