@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -190,3 +191,26 @@ class GetNeverWritesTests(CastTestCase):
             SectorRule.objects.filter(municipality=self.city_a).values_list("sector", "competency")
         )
         self.assertTrue(defaults < saved)
+
+    def test_an_unreadable_preview_shows_its_reason_and_the_upload_writes_the_refusal(
+        self,
+    ) -> None:
+        run = self.fixture.import_run
+        self.client.cookies["django_language"] = "en"
+        self.client.force_login(self.coordinator)
+        page = self.client.get(reverse("gis-import-detail", args=[run.code]))
+        run.refresh_from_db()
+        self.assertEqual(run.status, ImportRun.Status.PREVIEW)
+        self.assertContains(page, "Refused")
+        self.client.post(
+            reverse("gis-import-upload"),
+            {
+                "municipality": self.city_a.pk,
+                "kind": "premises",
+                "zone_kind": "neighbourhood",
+                "file": SimpleUploadedFile("broken.geojson", b"no layer"),
+            },
+        )
+        uploaded = ImportRun.objects.exclude(pk=run.pk).get()
+        self.assertEqual(uploaded.status, ImportRun.Status.REFUSED)
+        self.assertTrue(uploaded.message)
