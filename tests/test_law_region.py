@@ -259,9 +259,9 @@ class CatalogueOfTheRegionTests(CastTestCase):
         migration.publish(apps, None)
         latest = version_of("housing-quality")
         assert latest.number == as_seeded.number + 1
-        item = latest.question("unfit_space")
-        assert item is not None
-        assert legal_reference_in(item, "fr", ("BE-WAL", "BE")).startswith("Code wallon")
+        question = latest.question("unfit_space")
+        assert question is not None
+        assert legal_reference_in(question, "fr", ("BE-WAL", "BE")).startswith("Code wallon")
         # Run again, or over a question the city edited: nothing more is published.
         migration.publish(apps, None)
         assert version_of("housing-quality").number == latest.number
@@ -356,6 +356,7 @@ class FrenchDocumentsOfABrusselsCommuneTests(CastTestCase):
     def test_the_briefing_pack_states_the_entry_basis_in_french(self) -> None:
         day = build_day(self)
         for visit in day.action_day.visits.all():
+            assert visit.entry_partner is not None
             visit.entry_basis = actions.entry_basis(visit.entry_partner, list(visit.tasks.all()))
             visit.save(update_fields=["entry_basis"])
         day.action_day.refresh_from_db()

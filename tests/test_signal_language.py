@@ -31,8 +31,9 @@ class SignalsFromFindingsTests(CastTestCase):
         seed_field_checklists()
         self.visit = build_field_day(self.cast).visits[0]
         submit(self.social_inspector, self.visit, "social-employment", SOCIAL_ANSWERS)
-        self.signal = FindingAnswer.objects.get(question="without_dimona").signal
-        assert self.signal is not None
+        signal = FindingAnswer.objects.get(question="without_dimona").signal
+        assert signal is not None
+        self.signal: Signal = signal
 
     def page(self, language: str) -> str:
         self.client.force_login(self.coordinator)
