@@ -33,6 +33,7 @@ from pypdf import PdfReader
 
 from tests.conftest import SCREENSHOTS, wait_until
 from tests.field_fixtures import jpeg_bytes
+from tests.seeded import reseed_catalogues
 
 ADDRESSES = (
     Path(__file__).resolve().parent.parent.parent
@@ -276,26 +277,10 @@ def skip_unless_walked_here(language: str) -> None:
 
 
 def install() -> None:
-    """What a fresh installation holds after ``migrate`` and ``createsuperuser``: the
-    catalogues the migrations seed (a transactional test's flush removed them, so the
-    same seed functions run again) and the first administrator's account."""
-    from decisions.catalogue import seed_catalogue
-    from decisions.models import DecisionType, DecisionTypeVersion, LegalArticle
-    from gis.catalogue import seed_sectors_and_indicators
-    from gis.models import Indicator, Sector
-    from inspections.field_catalogue import seed_checklists
-    from inspections.models import ChecklistTemplate, ChecklistVersion
-    from partners.catalogue import seed_competencies
-    from partners.models import Competency
-
-    if not Competency.objects.exists():
-        seed_competencies(Competency)
-    if not Indicator.objects.exists():
-        seed_sectors_and_indicators(Sector, Indicator, Competency)
-    if not ChecklistTemplate.objects.exists():
-        seed_checklists(ChecklistTemplate, ChecklistVersion, Competency, Sector)
-    if not DecisionType.objects.exists():
-        seed_catalogue(LegalArticle, DecisionType, DecisionTypeVersion)
+    """What a fresh installation holds after ``migrate``: the catalogues its migrations
+    seed (a transactional test's flush removed them, so the same seed functions run
+    again)."""
+    reseed_catalogues()
 
 
 def create_first_administrator(account: Account) -> None:

@@ -29,12 +29,11 @@ from inspections import actions
 from tests.cast import PASSWORD, build_cast
 from tests.conftest import SCREENSHOTS, wait_until
 from tests.planning_fixtures import make_action_day, make_premises
+from tests.seeded import reseed_catalogues
 
-# serialized_rollback: the demo needs the catalogues the migrations seed, which an earlier
-# transactional test's flush removed.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 DEMO_PASSWORD = "demo"
@@ -189,6 +188,7 @@ def start_draft_decision(page: Any, live_server: Any) -> list[str]:
 def test_every_main_page_of_every_role_has_no_wcag_21_aa_violation(
     live_server: Any, browser: Any
 ) -> None:
+    reseed_catalogues()  # the demo builds on them; an earlier test's flush removed them
     call_command("load_demo", verbosity=0)
     checked: set[str] = set()
     reached: set[str] = set()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from gis.models import ReferenceLayer
 from tests.cast import build_cast
@@ -103,3 +104,8 @@ def test_premises_map_draws_the_address_points_under_the_markers(
     screenshot("map-reference-layers")
     assert outside == [], "no tile or layer request leaves the server"
     assert errors == []
+    # The zoom buttons, which Leaflet names in English, read in the page's language.
+    page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page.reload()
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoom avant")
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Zoom arrière")

@@ -15,13 +15,12 @@ from playwright.sync_api import expect
 from gis.models import Premises
 from inspections.models import ActionDay
 from tests.conftest import SCREENSHOTS
+from tests.seeded import reseed_catalogues
 from tests.test_accessibility import load, log_in, start_draft_decision
 
-# serialized_rollback: the demo needs the catalogues the migrations seed, which an earlier
-# transactional test's flush removed.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PHONE = {"width": 320, "height": 800}
@@ -67,6 +66,7 @@ def assert_reflows(page: Any, name: str) -> None:
 
 
 def test_busiest_pages_reflow_at_320_css_pixels(live_server: Any, browser: Any) -> None:
+    reseed_catalogues()  # the demo builds on them; an earlier test's flush removed them
     call_command("load_demo", verbosity=0)
     # The longest premises name of the demo (an address point's key when it has no name
     # of its own) must wrap like any other.

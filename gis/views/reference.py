@@ -42,6 +42,8 @@ def map_background(
     query = {"municipality": municipality.code} if municipality is not None else {}
     config: dict[str, Any] = {
         "tiles": tile_config(),
+        # Leaflet names its zoom buttons in English; a screen reader reads these instead.
+        "zoom": {"zoomInTitle": _("Zoom in"), "zoomOutTitle": _("Zoom out")},
         "layersUrl": reverse("gis-reference-layers") + "?" + urlencode(query),
     }
     if inline is not None:

@@ -25,6 +25,10 @@ window.IntegraBackground = (function () {
   function attach(map, given) {
     const config = given || readConfig();
     if (!config || !window.L) return;
+    if (config.zoom && map.zoomControl) {
+      map.removeControl(map.zoomControl);
+      map.zoomControl = L.control.zoom(config.zoom).addTo(map);
+    }
     addTiles(map, config.tiles);
     // Above the tiles (200), below zones and routes (400) and the markers (600).
     const pane = map.createPane("reference");
