@@ -10,9 +10,11 @@ risk every night all the same.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from importlib import import_module
 
 from django.apps import apps
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 from django_q.models import Schedule
 
@@ -28,3 +30,24 @@ def ensure_schedules() -> list[Schedule]:
         module = import_module(f"{app.name}.{MODULE}")
         schedules.extend(module.ensure_schedules())
     return schedules
+
+
+def ensure_daily(name: str, func: str, at: time) -> Schedule:
+    """The daily schedule ``name`` running ``func``, first tomorrow at ``at`` (local
+    time). Found by name, so calling again changes nothing and a schedule an
+    administrator retimed keeps its time; only the function follows the code, should it
+    have moved."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    schedule, _ = Schedule.objects.get_or_create(
+        name=name,
+        defaults={
+            "func": func,
+            "schedule_type": Schedule.DAILY,
+            "next_run": timezone.make_aware(datetime.combine(tomorrow, at)),
+            "repeats": -1,
+        },
+    )
+    if schedule.func != func:
+        schedule.func = func
+        schedule.save(update_fields=["func"])
+    return schedule
