@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import io
 import re
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,6 @@ from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,6 +42,7 @@ from tests.decision_fixtures import (
 from tests.field_fixtures import build_field_day, seed_field_checklists
 from tests.gis_factories import make_premises
 from tests.test_decisions import THB, ready_closure
+from tests.test_decisions_concurrency import run_together
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -359,27 +358,6 @@ def test_no_template_prints_an_internal_id() -> None:
 
 
 pytestmark_concurrency = pytest.mark.django_db(transaction=True)
-
-
-def run_together(work: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(work))
-    results: list[Any] = [None] * len(work)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = work[index]()
-        except Exception as error:  # the test inspects what each thread met
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytestmark_concurrency
