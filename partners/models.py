@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -482,3 +483,15 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only.")
+
+    @property
+    def object_type_name(self) -> str:
+        """What the entry is about, in the reader's language ("joint report"), where the
+        stored type is a model's label ("decisions.JointReport"); other types as stored."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_type
+        return str(capfirst(model._meta.verbose_name))

@@ -71,6 +71,14 @@ class AuditLogPageTests(DpoPageTestCase):
         self.assertEqual(self.client.get(self.url).status_code, 302)
         self.assertEqual(self.get().status_code, 200)
 
+    def test_what_an_entry_is_about_reads_as_a_word_not_a_model_label(self) -> None:
+        response = self.get(action="export")
+        self.assertContains(response, "<td>Decision</td>", html=False)
+        self.assertNotContains(response, "decisions.Decision")
+        self.client.cookies["django_language"] = "fr"
+        french = self.client.get(self.url, {"action": "export"})
+        self.assertContains(french, "<td>Décision</td>", html=False)
+
     def test_the_log_is_paginated(self) -> None:
         response = self.get()
         self.assertContains(response, "61 entries")
