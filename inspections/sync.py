@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gis import risk
@@ -34,6 +35,7 @@ from gis.models import Indicator, Premises, Signal
 from inspections import actions
 from inspections.checklists.definition import (
     clean_answers,
+    label_in,
     legal_reference_in,
     photos_in,
 )
@@ -120,8 +122,19 @@ def submit(
     refuse_late(user, visit, recorded_at)
     cleaned, errors = clean_answers(version.definition, answers)
     if errors:
+        # The outbox names each refused answer by its question, not by the question's key.
+        language = get_language() or "nl"
+        labels = {
+            str(item["name"]): label_in(item.get("label") or {}, language)
+            for item in version.definition.get("questions", [])
+            if item.get("name") in errors
+        }
         raise Problem(
-            400, _("Invalid answers"), _("Some answers do not fit the checklist."), errors
+            400,
+            _("Invalid answers"),
+            _("Some answers do not fit the checklist."),
+            errors,
+            extra={"labels": labels},
         )
     try:
         with transaction.atomic():

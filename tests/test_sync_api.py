@@ -371,6 +371,12 @@ class BadInputTests(SyncApiTestCase):
         self.assertEqual(
             set(errors), {"persons_present", "identities_checked", "irregular_stay", "nope"}
         )
+        # The outbox names each refused answer by its question in the reader's language;
+        # a key the checklist does not have stays as sent.
+        labels = response.json()["labels"]
+        self.assertEqual(set(labels), {"persons_present", "identities_checked", "irregular_stay"})
+        self.assertNotIn("persons_present", labels["persons_present"])
+        self.assertTrue(all(labels.values()))
         self.assert_nothing_stored()
 
     def test_required_answers_missing(self) -> None:

@@ -184,7 +184,8 @@
     try {
       const problem = await response.json();
       const parts = [problem.detail || problem.title || String(response.status)];
-      for (const [name, messages] of Object.entries(problem.errors || {})) parts.push(`${name}: ${messages.join(" ")}`);
+      const labels = problem.labels || {};
+      for (const [name, messages] of Object.entries(problem.errors || {})) parts.push(`${labels[name] || name}: ${messages.join(" ")}`);
       return parts.join(" · ");
     } catch (error) {
       return `HTTP ${response.status}`;
