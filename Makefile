@@ -69,10 +69,11 @@ WALKS_SQLITE := $(if $(POSTGRES),nl,nl$(,)fr)
 pytest: setup
 	INTEGRA_WALKS=$(WALKS_SQLITE) DATABASE_URL= $(PYTEST)
 
-# Runs the whole suite again on PostgreSQL when there is one.
+# Runs the whole suite again on PostgreSQL when there is one; page checks no database
+# changes (marked once_per_make_test) ran in the SQLite run.
 pytest-postgres: setup
 	@if [ -n "$(POSTGRES)" ]; then echo "== again on PostgreSQL ($(POSTGRES))"; \
-	  INTEGRA_WALKS=fr DATABASE_URL="$(POSTGRES)" $(PYTEST); \
+	  INTEGRA_WALKS=fr INTEGRA_SECOND_RUN=1 DATABASE_URL="$(POSTGRES)" $(PYTEST); \
 	else echo "== no PostgreSQL reachable: suite ran on SQLite only"; fi
 
 bench: setup

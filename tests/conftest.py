@@ -88,3 +88,15 @@ def wait_until(page: Any, predicate: str, *, timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"Still false after {timeout} s: {predicate}")
         page.wait_for_timeout(100)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """``make test`` runs the suite on SQLite and again on PostgreSQL. Page checks that
+    no database changes (axe over every main page, reflow) build the demo city and take
+    minutes: the second run (``INTEGRA_SECOND_RUN``) leaves them to the first."""
+    if not os.environ.get("INTEGRA_SECOND_RUN"):
+        return
+    skip = pytest.mark.skip(reason="the same pages were checked in make test's SQLite run")
+    for item in items:
+        if "once_per_make_test" in item.keywords:
+            item.add_marker(skip)

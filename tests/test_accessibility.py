@@ -185,6 +185,7 @@ def start_draft_decision(page: Any, live_server: Any) -> list[str]:
     return problems + violations(page, "mayor on the draft decision form")
 
 
+@pytest.mark.once_per_make_test
 def test_every_main_page_of_every_role_has_no_wcag_21_aa_violation(
     live_server: Any, browser: Any
 ) -> None:

@@ -65,6 +65,7 @@ def assert_reflows(page: Any, name: str) -> None:
     assert page.evaluate(STICKING_OUT) == [], f"{name}: sticking out at 320 px"
 
 
+@pytest.mark.once_per_make_test
 def test_busiest_pages_reflow_at_320_css_pixels(live_server: Any, browser: Any) -> None:
     reseed_catalogues()  # the demo builds on them; an earlier test's flush removed them
     call_command("load_demo", verbosity=0)
