@@ -84,8 +84,10 @@ INSTALLED_APPS = [
     "axes",
     "partners",
     "gis",
+    "cases",
     "inspections",
     "decisions",
+    "demo",
 ]
 
 MIDDLEWARE = [

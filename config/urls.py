@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     path("gis/", include("gis.urls")),
+    path("cases/", include("cases.urls")),
     path("inspections/", include("inspections.urls")),
     path("field/", include("inspections.field_urls")),
     path("decisions/", include("decisions.urls")),

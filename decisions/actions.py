@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from decisions import documents, numbering
+from decisions import documents
 from decisions.models import (
     Decision,
     DecisionCounter,
@@ -40,7 +40,7 @@ from decisions.models import (
 )
 from decisions.rendering import pick
 from gis.models import Premises
-from partners import audit
+from partners import audit, numbering
 from partners.models import AuditEntry, Municipality
 
 
@@ -50,7 +50,7 @@ class DecisionRefused(Exception):
 
 def next_identification(municipality: Municipality, year: int) -> str:
     """``<municipality code>-<year>-<number>``, numbered without gaps or doubles
-    (decisions.numbering)."""
+    (partners.numbering)."""
     return numbering.next_in_year(DecisionCounter, municipality, year)
 
 

@@ -70,6 +70,6 @@ def test_make_demo_creates_the_schedules_right_after_migrating() -> None:
 
 def test_load_demo_creates_no_schedule_of_its_own() -> None:
     """load_demo calls the same function as the command, not a copy of its own."""
-    source = (ROOT / "inspections/management/commands/load_demo.py").read_text()
+    source = (ROOT / "demo/management/commands/load_demo.py").read_text()
     assert "from partners.schedules import ensure_schedules" in source
     assert "Schedule.objects" not in source

@@ -91,6 +91,15 @@ class ActionDay(models.Model):
     partners = models.ManyToManyField(
         Partner, related_name="action_days", blank=True, verbose_name=_("participating partners")
     )
+    # The case whose meeting chose this day as one of its instruments, if any.
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_days",
+        verbose_name=_("case"),
+    )
     briefing_place = models.CharField(_("briefing place"), max_length=200, blank=True)
     briefing_time = models.TimeField(_("briefing time"), null=True, blank=True)
     # The route of every team starts here.
