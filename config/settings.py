@@ -16,7 +16,7 @@ from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import map_tiles
+from config import error_reporting, logs, map_tiles, metrics
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = os.environ
@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_q",
+    # Operations: the worker's task id on its log lines (config/apps.py).
+    "config.apps.OperationsConfig",
     "csp",
     "axes",
     "partners",
@@ -91,6 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later line in the log carries the request id, and every answer,
+    # redirects included, is logged once (config/request_id.py).
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (static files come compressed from WhiteNoise, above): the map of
@@ -298,9 +303,44 @@ RETENTION_DAYS = int(env.get("RETENTION_DAYS", str(5 * 365)))
 IMPORT_UPLOAD_DAYS = int(env.get("IMPORT_UPLOAD_DAYS", "30"))
 
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
-}
+# Logs on stderr: LOG_FORMAT text (the default with DEBUG on) or json (with DEBUG off),
+# each line with its request or task id; one line per request at INFO unless
+# LOG_REQUESTS=0 (config/logs.py, config/request_id.py).
+try:
+    LOG_FORMAT = logs.log_format(env.get("LOG_FORMAT", ""), debug=DEBUG)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
+LOGGING = logs.logging_config(
+    fmt=LOG_FORMAT,
+    level=env.get("LOG_LEVEL", "WARNING"),
+    requests=env_flag("LOG_REQUESTS", True),
+)
+
+# Prometheus metrics at /metrics (django-prometheus), off unless METRICS_ENABLED=1; then
+# only for METRICS_ALLOWED_IPS or the bearer METRICS_TOKEN (config/metrics.py). Request
+# count and latency by view come from the two middlewares around the others, query count
+# and errors from the database backend's wrapper. Under gunicorn with several workers,
+# set PROMETHEUS_MULTIPROC_DIR so /metrics adds up every worker (docs/deploy.md).
+METRICS_ENABLED = env_flag("METRICS_ENABLED", False)
+METRICS_TOKEN = env.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+try:
+    metrics.check_configuration(
+        enabled=METRICS_ENABLED, token=METRICS_TOKEN, allowed=METRICS_ALLOWED_IPS
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from error
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = metrics.instrumented_middleware(MIDDLEWARE)
+    DATABASES["default"]["ENGINE"] = metrics.instrumented_engine(DATABASES["default"]["ENGINE"])
+
+# Error reports to Sentry or a compatible server, only when SENTRY_DSN is set; no
+# personal data leaves (config/error_reporting.py).
+if env.get("SENTRY_DSN"):
+    error_reporting.init(
+        dsn=env["SENTRY_DSN"],
+        environment=env.get("SENTRY_ENVIRONMENT", ""),
+        release=env.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(env.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
