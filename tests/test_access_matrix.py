@@ -376,6 +376,8 @@ EXPECTED: dict[str, str] = {
     # anonymous outsider clerk analyst mayor social police dpo coordinator
     "GET healthz": "200 200 200 200 200 200 200 200 200",
     "GET readyz": "200 200 200 200 200 200 200 200 200",
+    # Off unless METRICS_ENABLED; then only the scraper (tests/test_metrics.py).
+    "GET metrics": "404 404 404 404 404 404 404 404 404",
     "GET login": "200 200 200 200 200 200 200 200 200",
     "GET logout": "405 405 405 405 405 405 405 405 405",
     "POST logout": "302 302 302 302 302 302 302 302 302",
