@@ -21,13 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from decisions import documents, numbering
+from decisions import documents
 from decisions.access import may_sign
 from decisions.facts import ReportRefused, canonical_hash, compile_content
 from decisions.models import JointReport, JointReportCounter, ReportSignOff
 from inspections.access import AFTERMATH_STATUSES
 from inspections.models import Visit
-from partners import audit
+from partners import audit, numbering
 from partners.models import AuditEntry
 
 

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from decisions import actions, documents, numbering, rendering, reports
+from decisions import actions, documents, rendering, reports
 from decisions.models import Document, JointReport, JointReportCounter
 from gis.models import Premises
 from inspections import briefing
 from inspections.models import Visit
-from partners import audit
+from partners import audit, numbering
 from partners.models import AuditEntry, Role
 from tests.base import CastTestCase
 from tests.cast import Cast, build_cast, make_user
@@ -126,7 +126,7 @@ class ReportNumberTests(CastTestCase):
         assert report.number in decision.motivation.splitlines()[0]
         decision = actions.finalise(decision=ready_closure(decision), user=self.mayor)
         texts = {
-            document.kind: pdf_text(documents.file_of(generated(document)).read_bytes())
+            document.kind: pdf_text(documents.content_of(generated(document)))
             for document in decision.generated_documents.all()
         }
         assert set(texts) == {
