@@ -204,11 +204,11 @@ def start_server(port: int) -> subprocess.Popen:
         SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
+        LOG_REQUESTS="0",
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "3", "--threads", "4", "--worker-class", "gthread",
-         "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--bind",
+         f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:

@@ -80,9 +80,8 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-             f"127.0.0.1:{self.port}", "--workers", "3", "--threads", "4",
-             "--worker-class", "gthread", "--log-level", "critical", "--timeout", "60"],
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", "3", "--log-level", "critical"],
             cwd=ROOT, env=self.environment, start_new_session=True,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
