@@ -12,3 +12,7 @@ class DecisionsConfig(AppConfig):
         from decisions import hooks
 
         hooks.register_all()
+        # The documents, for partners/' backup.
+        from decisions import records
+
+        records.register()

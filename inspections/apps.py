@@ -13,3 +13,7 @@ class InspectionsConfig(AppConfig):
         from inspections.signal_labels import checklist_questions
 
         register_labeller(checklist_questions)
+        # What inspections hold, for partners/' backup, purge and right of access.
+        from inspections import records
+
+        records.register()

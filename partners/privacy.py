@@ -1,47 +1,48 @@
 """Retention of personal data, and the right of access.
 
-Privacy spans every app, so this module reaches the other apps' models through the app
-registry rather than importing them (``partners`` stays the app the others build on).
+Privacy spans every app, but partners/ is the app the others build on: it never names
+their models. Each app registers what it holds in its ``AppConfig.ready`` (see
+``gis/records.py``, ``inspections/records.py``), as ``gis/flags.py`` lets apps flag
+premises::
 
-**Retention** (``purge_personal_data``). A case is *closed* when its action day is
-closed or reported; ``RETENTION_DAYS`` (default 5 years) after the day was held, its
-personal data go:
+    from partners import privacy
 
-* of each finding of the day: the answers to free-text questions (notes, names,
-  descriptions of people) and to photo questions are removed — from the answer rows,
-  from the finding and from every device submission of it;
-* the photos those findings referred to, file and row, unless a finding that is kept
-  still refers to the same photo;
-* the notes written on the day's visits.
+    privacy.register_purger(purge_signal_descriptions)
+    privacy.register_subject_section("premises", premises_about)
+    privacy.register_subject_detail("premises", "visits", visits_at)
 
-Also, signals received before the cutoff lose their description (who complained and
-what they said); their source, date and indicators stay, so the register's history
-still explains itself. Uploaded GIS layers (which may name operators and their
-enterprise numbers) go ``IMPORT_UPLOAD_DAYS`` after their import started, unless a
-more recent import of the same file still needs it; the import log keeps the run.
+**Retention** (``purge_personal_data``). ``RETENTION_DAYS`` (default 5 years) after a
+closed case, its personal data go. Every registered purger says what it would remove
+(:class:`PurgePart`); the purge removes all of it in one transaction, with one audit
+entry holding the counts; files go once that transaction has committed. What goes
+(each app's module says why):
+
+* inspections: of the findings of closed or reported action days held before the
+  cutoff, the free-text and photo answers (rows, finding and every device submission),
+  the photos no kept finding refers to, and the notes on those days' visits;
+* gis: the description (who complained, what they said) of signals received before the
+  cutoff, and uploaded layers ``IMPORT_UPLOAD_DAYS`` after their import.
 
 What stays everywhere: counts, yes/no answers, indicators, legal references, the joint
 reports and decisions (administrative records the municipality must archive), and the
-audit log, which gets one entry with the counts of what went.
+audit log.
 
 **Right of access** (``subject_access``). Everything held about an enterprise (by its
-enterprise number) or a named person: premises they operate, signals about those
-premises, visits and findings there, and for a person with an account their account,
-roles and what the audit log holds about their actions.
+enterprise number) or a named person: each registered section (premises they operate
+with the signals, visits and findings there; signals and findings naming them) and, for
+a person with an account, the account, roles and how much the audit log holds.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -49,176 +50,127 @@ from django.utils import timezone
 from partners import audit
 from partners.models import AuditEntry, Municipality
 
-PURGED_KINDS = ("text", "photo")
-CLOSED_STATUSES = ("closed", "reported")
-
-
-def model(label: str) -> Any:
-    return apps.get_model(label)
-
 
 def retention_cutoff(today: date | None = None) -> date:
     return (today or timezone.localdate()) - timedelta(days=settings.RETENTION_DAYS)
 
 
+# Retention --------------------------------------------------------------------------
+
+
+@dataclass
+class PurgePart:
+    """What one app would remove: counts by plain name ("answers removed": 2), lines to
+    list (the action days concerned), extra audit fields, and ``apply``, which removes
+    it inside the purge's transaction (deleting files with ``transaction.on_commit``)."""
+
+    counts: dict[str, int]
+    apply: Callable[[], None]
+    lines: list[str] = field(default_factory=list)
+    audit: dict[str, Any] = field(default_factory=dict)
+
+
+# A purger receives the retention cutoff and today's date and changes nothing.
+Purger = Callable[[date, date], PurgePart]
+PURGERS: list[Purger] = []
+
+
+def register_purger(purger: Purger) -> Purger:
+    if purger not in PURGERS:
+        PURGERS.append(purger)
+    return purger
+
+
 @dataclass
 class PurgePlan:
     cutoff: date
-    action_days: list[Any]
-    answers: QuerySet
-    photos: list[Any]
-    visits: QuerySet
-    signals: QuerySet
-    findings: QuerySet
-    counts: dict[str, int] = field(default_factory=dict)
-    # Import runs whose uploaded file goes, and the stored files themselves.
-    upload_runs: list[int] = field(default_factory=list)
-    upload_files: list[str] = field(default_factory=list)
+    parts: list[PurgePart]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {name: n for part in self.parts for name, n in part.counts.items()}
 
     def lines(self) -> list[str]:
         head = [f"Retention cutoff: {self.cutoff.isoformat()} ({settings.RETENTION_DAYS} days)"]
-        days = [
-            f"  {day.date.isoformat()} {day.title} ({day.municipality})" for day in self.action_days
-        ]
+        listed = [line for part in self.parts for line in part.lines]
         tail = [f"  {name}: {count}" for name, count in self.counts.items()]
-        return [*head, f"Closed action days past retention: {len(days)}", *days, *tail]
+        return [*head, *listed, *tail]
 
 
 def plan_purge(today: date | None = None) -> PurgePlan:
     """What a purge would remove now; changes nothing."""
+    today = today or timezone.localdate()
     cutoff = retention_cutoff(today)
-    action_days = model("inspections.ActionDay").objects.filter(
-        status__in=CLOSED_STATUSES, date__lt=cutoff
-    )
-    findings = model("inspections.Finding").objects.filter(visit__action_day__in=action_days)
-    answers = model("inspections.FindingAnswer").objects.filter(
-        finding__in=findings, kind__in=PURGED_KINDS
-    )
-    photos = purgeable_photos(findings)
-    visits = model("inspections.Visit").objects.filter(action_day__in=action_days).exclude(notes="")
-    signals = model("gis.Signal").objects.filter(received_on__lt=cutoff).exclude(description="")
-    upload_runs, upload_files = expired_uploads(today)
-    plan = PurgePlan(
-        cutoff=cutoff,
-        action_days=list(action_days.select_related("municipality").order_by("date")),
-        answers=answers,
-        photos=photos,
-        visits=visits,
-        signals=signals,
-        findings=findings,
-        upload_runs=upload_runs,
-        upload_files=upload_files,
-    )
-    plan.counts = {
-        "findings touched": answers.values("finding").distinct().count(),
-        "answers removed": answers.count(),
-        "photos removed": len(photos),
-        "visit notes removed": visits.count(),
-        "signal descriptions removed": signals.count(),
-        "uploaded layers removed": len(upload_files),
-    }
-    return plan
-
-
-def expired_uploads(today: date | None = None) -> tuple[list[int], list[str]]:
-    """The import runs started more than ``IMPORT_UPLOAD_DAYS`` ago that still keep their
-    uploaded file, and the files that can go: not those a more recent run (a retry of
-    the same upload) or a run still waiting or running needs."""
-    start = timezone.make_aware(
-        datetime.combine(today or timezone.localdate(), datetime.min.time())
-    ) - timedelta(days=settings.IMPORT_UPLOAD_DAYS)
-    runs = model("gis.ImportRun").objects.exclude(stored_file="")
-    expired = runs.filter(started_at__lt=start).exclude(status__in=("pending", "running"))
-    needed = set(runs.exclude(pk__in=expired.values("pk")).values_list("stored_file", flat=True))
-    found = list(expired.values_list("pk", "stored_file"))
-    return (
-        [pk for pk, name in found if name not in needed],
-        sorted({name for _pk, name in found} - needed),
-    )
-
-
-def photo_hashes(rows: Any) -> set[str]:
-    return {
-        sha
-        for value in rows.filter(kind="photo").values_list("value", flat=True)
-        if isinstance(value, list)
-        for sha in value
-        if isinstance(sha, str)
-    }
-
-
-def purgeable_photos(findings: QuerySet) -> list[Any]:
-    """Photos of the purged findings that no kept finding refers to."""
-    answers = model("inspections.FindingAnswer").objects
-    purged = photo_hashes(answers.filter(finding__in=findings))
-    kept = photo_hashes(answers.exclude(finding__in=findings))
-    return list(model("inspections.Evidence").objects.filter(sha256__in=purged - kept))
+    return PurgePlan(cutoff=cutoff, parts=[purger(cutoff, today) for purger in PURGERS])
 
 
 def purge_personal_data(*, today: date | None = None, user: Any = None) -> PurgePlan:
-    """Remove what :func:`plan_purge` lists, in one transaction with one audit entry;
-    photo files are deleted once the transaction has committed."""
+    """Remove what :func:`plan_purge` lists, in one transaction with one audit entry."""
     with transaction.atomic():
         plan = plan_purge(today)
-        questions: dict[int, set[str]] = {}
-        for finding_id, question in plan.answers.values_list("finding_id", "question"):
-            questions.setdefault(finding_id, set()).add(question)
-        plan.answers.delete()
-        strip_answers(questions)
-        files = [evidence_path(photo) for photo in plan.photos]
-        model("inspections.Evidence").objects.filter(pk__in=[p.pk for p in plan.photos]).delete()
-        plan.visits.update(notes="")
-        plan.signals.update(description="")
-        model("gis.ImportRun").objects.filter(pk__in=plan.upload_runs).update(stored_file="")
-        counts: dict[str, Any] = {k.replace(" ", "_"): v for k, v in plan.counts.items()}
+        for part in plan.parts:
+            part.apply()
+        detail: dict[str, Any] = {
+            key: value for part in plan.parts for key, value in part.audit.items()
+        }
+        detail |= {name.replace(" ", "_"): n for name, n in plan.counts.items()}
         audit.record(
             user,
             AuditEntry.Action.DELETE,
             object_type="privacy.retention",
             object_code=plan.cutoff.isoformat(),
             retention_days=settings.RETENTION_DAYS,
-            action_days=[str(day.code) for day in plan.action_days],
-            **counts,
+            **detail,
         )
-        transaction.on_commit(lambda: remove_files(files))
-        transaction.on_commit(lambda: remove_stored(plan.upload_files))
     return plan
 
 
-def remove_stored(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+# The right of access ------------------------------------------------------------------
 
 
-def remove_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+@dataclass(frozen=True)
+class Subject:
+    """Who the data are asked about, and who asks.
+
+    ``municipalities`` limits the answer to those cities (the data protection
+    officer's; ``None``: all, for the operator). ``reader_partner`` set withholds other
+    partners' internal answers, which only the partner that recorded them may disclose.
+    """
+
+    enterprise: str = ""
+    name: str = ""
+    municipalities: QuerySet[Municipality] | None = None
+    reader_partner: Any = None
 
 
-def strip_answers(questions: dict[int, set[str]]) -> None:
-    """Remove the purged questions from the findings' and submissions' answer copies."""
-    finding_model = model("inspections.Finding")
-    submission_model = model("inspections.Submission")
-    for finding in finding_model.objects.filter(pk__in=questions):
-        names = questions[finding.pk]
-        finding.answers = {k: v for k, v in finding.answers.items() if k not in names}
-        finding_model.objects.filter(pk=finding.pk).update(answers=finding.answers)
-        for submission in submission_model.objects.filter(finding=finding):
-            kept = {k: v for k, v in submission.answers.items() if k not in names}
-            submission_model.objects.filter(pk=submission.pk).update(answers=kept)
+# A section returns a list of plain JSON items, or None when it does not apply to the
+# subject (signals naming a person, for an enterprise number); a detail adds a key to
+# each item of a section (the visits at each premises) and returns its value for one.
+Section = Callable[[Subject], list[dict[str, Any]] | None]
+Detail = Callable[[Subject, dict[str, Any]], Any]
+SECTIONS: dict[str, Section] = {}
+DETAILS: dict[str, dict[str, Detail]] = {}
+# Turns an enterprise number as typed into its one written form, or raises ValueError.
+NORMALISERS: list[Callable[[str], str]] = []
 
 
-def evidence_path(photo: Any) -> Path:
-    return Path(settings.MEDIA_ROOT) / photo.relative_path
+def register_subject_section(key: str, section: Section) -> None:
+    SECTIONS[key] = section
 
 
-# The right of access -------------------------------------------------------------------
+def register_subject_detail(section: str, key: str, detail: Detail) -> None:
+    DETAILS.setdefault(section, {})[key] = detail
+
+
+def register_enterprise_normaliser(normalise: Callable[[str], str]) -> None:
+    if normalise not in NORMALISERS:
+        NORMALISERS.append(normalise)
 
 
 def normalised_enterprise(value: str) -> str:
-    from gis.identifiers import normalise_enterprise_number
-
-    return normalise_enterprise_number(value)
+    for normalise in NORMALISERS:
+        value = normalise(value)
+    return value.strip()
 
 
 def subject_access(
@@ -228,110 +180,26 @@ def subject_access(
     municipalities: QuerySet[Municipality] | None = None,
     reader_partner: Any = None,
 ) -> dict[str, Any]:
-    """Everything held about an enterprise or a named person, as plain JSON data.
-
-    ``municipalities`` limits it to those cities (the data protection officer's);
-    ``reader_partner`` set withholds other partners' internal answers, which only the
-    partner that recorded them may disclose (``None``: everything, for the operator).
-    """
+    """Everything held about an enterprise or a named person, as plain JSON data."""
     if not enterprise and not name:
         raise ValueError("Name an enterprise number or a person.")
-    premises_model = model("gis.Premises")
-    premises = premises_model.objects.all()
-    if municipalities is not None:
-        premises = premises.filter(municipality__in=municipalities)
-    if enterprise:
-        premises = premises.filter(enterprise_number=normalised_enterprise(enterprise))
-    else:
-        premises = premises.filter(Q(operator_name__icontains=name) | Q(name__icontains=name))
-    premises = premises.select_related("municipality", "sector").order_by("pk")
+    enterprise = enterprise and normalised_enterprise(enterprise)
+    subject = Subject(enterprise, name, municipalities, reader_partner)
     result: dict[str, Any] = {
-        "subject": {
-            "enterprise_number": enterprise and normalised_enterprise(enterprise),
-            "name": name,
-        },
+        "subject": {"enterprise_number": enterprise, "name": name},
         "generated_at": timezone.now().isoformat(),
-        "premises": [premises_data(p, reader_partner) for p in premises],
     }
+    for key, section in SECTIONS.items():
+        items = section(subject)
+        if items is None:
+            continue
+        for detail_key, detail in DETAILS.get(key, {}).items():
+            for item in items:
+                item[detail_key] = detail(subject, item)
+        result[key] = items
     if name:
-        result["signals_mentioning"] = signals_mentioning(name, municipalities)
-        result["findings_mentioning"] = findings_mentioning(name, municipalities, reader_partner)
         result["accounts"] = accounts_named(name, municipalities)
     return result
-
-
-def premises_data(premises: Any, reader_partner: Any) -> dict[str, Any]:
-    return {
-        "code": str(premises.code),
-        "municipality": premises.municipality.name,
-        "name": premises.name,
-        "address": premises.address,
-        "operator": premises.operator_name,
-        "enterprise_number": premises.enterprise_number,
-        "signals": [signal_data(s) for s in premises.signals.order_by("received_on", "pk")],
-        "visits": [
-            visit_data(v, reader_partner)
-            for v in premises.visits.select_related("action_day").order_by("pk")
-        ],
-    }
-
-
-def signal_data(signal: Any) -> dict[str, Any]:
-    return {
-        "code": str(signal.code),
-        "received_on": signal.received_on.isoformat(),
-        "source": signal.source,
-        "description": signal.description,
-        "confidentiality": signal.confidentiality,
-        "indicators": sorted(signal.indicators.values_list("code", flat=True)),
-    }
-
-
-def visit_data(visit: Any, reader_partner: Any) -> dict[str, Any]:
-    return {
-        "code": str(visit.code),
-        "action_day": visit.action_day.date.isoformat(),
-        "status": visit.status,
-        "notes": visit.notes,
-        "findings": [
-            finding_data(f, reader_partner)
-            for f in visit.findings.select_related("partner", "template").order_by("pk")
-        ],
-    }
-
-
-def finding_data(finding: Any, reader_partner: Any) -> dict[str, Any]:
-    rows = finding.answer_rows.all()
-    if reader_partner is not None:
-        rows = rows.readable_by_partner(reader_partner)
-    withheld = finding.answer_rows.count() - rows.count()
-    return {
-        "code": str(finding.code),
-        "partner": finding.partner.short_name,
-        "checklist": finding.template.slug,
-        "recorded_at": finding.recorded_at.isoformat(),
-        "answers": {row.question: row.value for row in rows.order_by("pk")},
-        "answers_withheld": withheld,
-    }
-
-
-def signals_mentioning(name: str, municipalities: Any) -> list[dict[str, Any]]:
-    signals = model("gis.Signal").objects.filter(description__icontains=name)
-    if municipalities is not None:
-        signals = signals.filter(premises__municipality__in=municipalities)
-    return [signal_data(s) | {"premises": str(s.premises.code)} for s in signals.order_by("pk")]
-
-
-def findings_mentioning(
-    name: str, municipalities: Any, reader_partner: Any
-) -> list[dict[str, Any]]:
-    rows = model("inspections.FindingAnswer").objects.filter(kind="text", value__icontains=name)
-    if municipalities is not None:
-        rows = rows.filter(finding__visit__action_day__municipality__in=municipalities)
-    if reader_partner is not None:
-        rows = rows.readable_by_partner(reader_partner)
-    findings = model("inspections.Finding").objects.filter(pk__in=rows.values("finding"))
-    return [finding_data(f, reader_partner) for f in findings.select_related("partner", "template")]
 
 
 def accounts_named(name: str, municipalities: Any) -> list[dict[str, Any]]:

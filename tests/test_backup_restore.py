@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from inspections.models import Evidence, Finding, FindingAnswer, Submission
 from inspections.sync import submit
-from partners.backup import MANIFEST_NAME, SEAL_NAME, installation_is_empty, sha256_of
+from partners.backup import (
+    DATA_NAME,
+    MANIFEST_NAME,
+    SEAL_NAME,
+    installation_is_empty,
+    sha256_of,
+)
 from partners.models import AuditEntry
 from tests.cast import build_cast
 from tests.field_fixtures import (
@@ -203,12 +209,13 @@ def tampered_manifest(archive: Path, tmp: Path) -> Path:
 def tampered_data_and_resealed_manifest(archive: Path, tmp: Path) -> Path:
     """A finding changed in the data, the manifest re-hashed for it, but not re-sealed."""
     files = members(archive)
-    data = files["data.json"].replace(b'"workers_present": 5', b'"workers_present": 9')
+    data = files[DATA_NAME].replace(b'"workers_present": 5', b'"workers_present": 9')
+    assert data != files[DATA_NAME]
     manifest = json.loads(files[MANIFEST_NAME])
-    manifest["files"]["data.json"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    manifest["files"][DATA_NAME] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     return repack(
         tmp / "resealed.tar.gz",
-        files | {"data.json": data, MANIFEST_NAME: json.dumps(manifest).encode()},
+        files | {DATA_NAME: data, MANIFEST_NAME: json.dumps(manifest).encode()},
     )
 
 

@@ -5,20 +5,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from partners.backup import Summary, create_backup
-
-HEADLINES = {
-    "inspections.finding": "findings",
-    "inspections.evidence": "photos",
-    "decisions.jointreport": "reports",
-    "decisions.decision": "decisions",
-    "inspections.actionday": "action days",
-    "gis.premises": "premises",
-    "partners.auditentry": "audit entries",
-}
+from partners.backup import CHECKSUM_ONLY, HEADLINES, Summary, create_backup
 
 
 def describe(summary: Summary) -> str:
+    # The counts each app registered as worth naming (findings, photos, reports…).
     parts = [
         f"{summary.counts[label]} {name}"
         for label, name in HEADLINES.items()
@@ -28,12 +19,29 @@ def describe(summary: Summary) -> str:
     return f"{rows} rows ({', '.join(parts)}), {summary.files} files, {summary.bytes} bytes"
 
 
+def protection(summary: Summary, *, restoring: bool = False) -> str:
+    """How far the manifest can be trusted: an operator must not take a checksum for a
+    seal."""
+    if summary.sealed:
+        if restoring:
+            return "The manifest's HMAC seal matches BACKUP_KEY: nobody without the key changed it."
+        return "The manifest is sealed with an HMAC keyed with BACKUP_KEY."
+    if restoring:
+        return (
+            "This backup was made without BACKUP_KEY: its manifest carries a checksum, not "
+            "a seal, so the checks show it was not damaged, not that nobody changed it."
+        )
+    return CHECKSUM_ONLY
+
+
 class Command(BaseCommand):
     help = (
         "Back up the whole installation into one .tar.gz: every app's rows as portable "
-        "JSON and every uploaded file (photos, briefing packs), with a sealed manifest "
-        "holding the SHA-256 of each file. Reads the database in one transaction. Set "
-        "BACKUP_KEY to sign the manifest with an HMAC."
+        "JSON Lines and every stored file (photos, briefing packs, documents, uploads), "
+        "with a manifest holding the SHA-256 of each file. Reads the database in one "
+        "transaction and streams rows and files into the archive. Without BACKUP_KEY the "
+        "manifest carries only a checksum, which anyone who can change the archive can "
+        "recompute; set BACKUP_KEY to seal it with an HMAC."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,3 +50,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         summary = create_backup(options["out"])
         self.stdout.write(f"Backed up {describe(summary)} to {options['out']}")
+        self.stdout.write(protection(summary))

@@ -6,13 +6,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partners.backup import BackupError, restore_backup, verify_backup
-from partners.management.commands.backup import describe
+from partners.management.commands.backup import describe, protection
 
 
 class Command(BaseCommand):
     help = (
         "Restore a backup made by `backup` into an empty, freshly migrated installation. "
-        "Everything is checked first (archive complete, manifest sealed, every file's size "
+        "Everything is checked first (archive complete, manifest matching its checksum, or "
+        "its HMAC seal when made with BACKUP_KEY, every file's size "
         "and SHA-256, row counts, photos hash to their names); a damaged backup is refused "
         "and nothing changes. The database is loaded in one transaction and compared with "
         "the backup before it commits. --check only verifies."
@@ -35,4 +36,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{action} {describe(summary)}; {summary.photos_verified} photos verified"
         )
+        self.stdout.write(protection(summary, restoring=True))
         self.stdout.write("verified")
