@@ -55,6 +55,15 @@ accesslog = None
 errorlog = "-"
 loglevel = env.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "integra-web"
+
+# Metrics of several workers are added up from files in PROMETHEUS_MULTIPROC_DIR; those
+# of a previous run would count twice. Here, not in a hook: the preloaded application
+# creates its files before gunicorn's first hook runs.
+if env.get("PROMETHEUS_MULTIPROC_DIR"):
+    metrics_dir = Path(env["PROMETHEUS_MULTIPROC_DIR"])
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
 # gunicorn's control socket (one fixed path in the home directory) would be shared by
 # every instance on the machine; systemd's signals do the same work.
 control_socket_disable = True
@@ -84,16 +93,6 @@ if logs.log_format(env.get("LOG_FORMAT", ""), debug=DEBUG) == "json":
             "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
         },
     }
-
-
-def on_starting(server: Any) -> None:
-    # Metrics of several workers are added up from files in PROMETHEUS_MULTIPROC_DIR;
-    # those of a previous run would count twice.
-    directory = env.get("PROMETHEUS_MULTIPROC_DIR")
-    if directory:
-        Path(directory).mkdir(parents=True, exist_ok=True)
-        for stale in Path(directory).glob("*.db"):
-            stale.unlink()
 
 
 def when_ready(server: Any) -> None:
