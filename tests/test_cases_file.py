@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.actions.files import open_case
-from cases.models import Case, Phenomenon, Subject
-from partners.models import AuditEntry
+from cases.access import readable_entries
+from cases.actions.files import (
+    add_entry,
+    add_member,
+    add_subject_to_case,
+    move_case,
+    open_case,
+    remove_member,
+    remove_subject_from_case,
+)
+from cases.models import Approach, Case, Entry, Phenomenon, Subject
+from partners.models import AuditEntry, SharingProtocol
 from tests.base import CastTestCase
 
 
 class OpenCaseTests(CastTestCase):
-    def open(self, **kwargs):  # type: ignore[no-untyped-def]
-        values = {
+    def open(self, **kwargs: Any) -> Case:
+        values: dict[str, Any] = {
             "municipality": self.city_a,
             "user": self.coordinator,
             "title": "Massage parlours on the ring road",
@@ -60,3 +72,136 @@ class OpenCaseTests(CastTestCase):
             with self.subTest(kwargs=kwargs), self.assertRaises(ValidationError):
                 self.open(**kwargs)
         self.assertFalse(Case.objects.exists())
+
+
+class CaseWorkTests(CastTestCase):
+    """Team, subjects, entries and states, with their refusals."""
+
+    def setUp(self) -> None:
+        self.case = open_case(
+            municipality=self.city_a,
+            user=self.coordinator,
+            title="Wilby",
+            phenomenon=Phenomenon.PROSTITUTION,
+        )
+        self.company = Subject.objects.create(
+            municipality=self.city_a, kind=Subject.Kind.COMPANY, name="Wilby BV"
+        )
+
+    def entry(self, user: Any, **kwargs: Any) -> Entry:
+        values: dict[str, Any] = {
+            "case": self.case,
+            "user": user,
+            "fact": "Seen at the back door every night",
+            "source": "Patrol report",
+            "kind": Entry.Kind.CLOSED,
+            "known_on": date(2026, 3, 1),
+            "sharing": Entry.Sharing.CASE_TEAM,
+        }
+        values.update(kwargs)
+        return add_entry(**values)
+
+    def test_team_members_come_from_partners_with_a_protocol_in_force(self) -> None:
+        add_member(case=self.case, person=self.police_inspector.person, user=self.coordinator)
+        with self.assertRaisesMessage(ValidationError, "already in the case team"):
+            add_member(case=self.case, person=self.police_inspector.person, user=self.coordinator)
+        with self.assertRaisesMessage(ValidationError, "does not work for"):
+            add_member(case=self.case, person=self.outsider.person, user=self.coordinator)
+        SharingProtocol.objects.filter(parties=self.social).update(valid_to=date(2025, 6, 30))
+        with self.assertRaisesMessage(ValidationError, "no sharing protocol in force"):
+            add_member(case=self.case, person=self.social_inspector.person, user=self.coordinator)
+        self.assertEqual(
+            sorted(m.person.user.username for m in self.case.members.all()),
+            ["coordinator", "police"],
+        )
+
+    def test_only_a_coordinator_in_the_team_shapes_it(self) -> None:
+        add_member(case=self.case, person=self.police_inspector.person, user=self.coordinator)
+        with self.assertRaises(PermissionDenied):
+            add_member(case=self.case, person=self.clerk.person, user=self.police_inspector)
+        with self.assertRaises(PermissionDenied):
+            add_member(case=self.case, person=self.clerk.person, user=self.outsider)
+        remove_member(case=self.case, person=self.police_inspector.person, user=self.coordinator)
+        with self.assertRaisesMessage(ValidationError, "at least one team member"):
+            remove_member(case=self.case, person=self.coordinator.person, user=self.coordinator)
+
+    def test_a_subject_joins_once_and_only_from_the_city(self) -> None:
+        add_subject_to_case(case=self.case, subject=self.company, user=self.coordinator)
+        with self.assertRaisesMessage(ValidationError, "already in this case"):
+            add_subject_to_case(case=self.case, subject=self.company, user=self.coordinator)
+        foreign = Subject.objects.create(
+            municipality=self.city_b, kind=Subject.Kind.COMPANY, name="Ailleurs SA"
+        )
+        with self.assertRaisesMessage(ValidationError, "not in the register of Halle"):
+            add_subject_to_case(case=self.case, subject=foreign, user=self.coordinator)
+        self.assertEqual(list(self.case.subjects.all()), [self.company])
+        remove_subject_from_case(case=self.case, subject=self.company, user=self.coordinator)
+        self.assertFalse(self.case.subjects.exists())
+
+    def test_an_entry_is_brought_by_the_users_partner_and_internal_ones_stay_home(self) -> None:
+        add_member(case=self.case, person=self.police_inspector.person, user=self.coordinator)
+        add_member(case=self.case, person=self.social_inspector.person, user=self.coordinator)
+        entry = self.entry(self.police_inspector, sharing=Entry.Sharing.INTERNAL)
+        self.assertEqual(entry.partner, self.police)
+        self.assertIn(entry, readable_entries(self.police_inspector, self.case))
+        self.assertNotIn(entry, readable_entries(self.social_inspector, self.case))
+        self.assertNotIn(entry, readable_entries(self.coordinator, self.case))
+        audit = AuditEntry.objects.get(object_code=str(entry.code))
+        self.assertNotIn("back door", str(audit.detail))
+
+    def test_bad_entries_are_refused_and_nothing_is_saved(self) -> None:
+        with self.assertRaises(PermissionDenied):
+            self.entry(self.clerk)
+        for kwargs in (
+            {"fact": " "},
+            {"source": ""},
+            {"kind": "rumour"},
+            {"sharing": "everyone"},
+            {"known_on": timezone.localdate() + timedelta(days=1)},
+            {"subject": self.company},
+        ):
+            with self.subTest(kwargs=kwargs), self.assertRaises(ValidationError):
+                self.entry(self.coordinator, **kwargs)
+        self.assertFalse(Entry.objects.exists())
+
+    def test_states_follow_the_chain_and_closing_needs_an_evaluation(self) -> None:
+        with self.assertRaisesMessage(ValidationError, "cannot move to"):
+            move_case(case=self.case, user=self.coordinator, to_state=Case.State.ACTIONS)
+        for state in (Case.State.ANALYSIS, Case.State.MEETING):
+            move_case(case=self.case, user=self.coordinator, to_state=state)
+        with self.assertRaisesMessage(ValidationError, "which approach"):
+            move_case(case=self.case, user=self.coordinator, to_state=Case.State.APPROACH_CHOSEN)
+        move_case(
+            case=self.case,
+            user=self.coordinator,
+            to_state=Case.State.APPROACH_CHOSEN,
+            approach=Approach.INTEGRATED,
+        )
+        for state in (Case.State.ACTIONS, Case.State.MONITORING):
+            move_case(case=self.case, user=self.coordinator, to_state=state)
+        with self.assertRaisesMessage(ValidationError, "needs an evaluation"):
+            move_case(case=self.case, user=self.coordinator, to_state=Case.State.CLOSED)
+        self.case.refresh_from_db()
+        self.assertEqual(self.case.state, Case.State.MONITORING)
+        move_case(
+            case=self.case,
+            user=self.coordinator,
+            to_state=Case.State.CLOSED,
+            evaluation="Two parlours closed, the manager left the city.",
+        )
+        self.case.refresh_from_db()
+        self.assertEqual(self.case.state, Case.State.CLOSED)
+        self.assertEqual(self.case.approach, Approach.INTEGRATED)
+        self.assertIsNotNone(self.case.closed_at)
+        self.assertFalse(self.case.can_move_to(Case.State.ANALYSIS))
+        self.assertEqual(
+            AuditEntry.objects.filter(
+                object_code=str(self.case.code), action=AuditEntry.Action.CHANGE
+            ).count(),
+            6,
+        )
+
+    def test_a_team_member_who_is_no_coordinator_does_not_move_the_case(self) -> None:
+        add_member(case=self.case, person=self.police_inspector.person, user=self.coordinator)
+        with self.assertRaises(PermissionDenied):
+            move_case(case=self.case, user=self.police_inspector, to_state=Case.State.ANALYSIS)

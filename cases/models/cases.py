@@ -101,6 +101,27 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def next_states(self) -> tuple[str, ...]:
+        """Where the case may go from its state: forward along the chain, back one step
+        where the work shows it is needed, and closed (with an evaluation) from any open
+        state, since a case may end at intake when nothing is found."""
+        return CASE_TRANSITIONS.get(self.state, ())
+
+    def can_move_to(self, state: str) -> bool:
+        return state in self.next_states()
+
+
+_S = Case.State
+CASE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    _S.INTAKE: (_S.ANALYSIS, _S.CLOSED),
+    _S.ANALYSIS: (_S.MEETING, _S.INTAKE, _S.CLOSED),
+    _S.MEETING: (_S.APPROACH_CHOSEN, _S.ANALYSIS, _S.CLOSED),
+    _S.APPROACH_CHOSEN: (_S.ACTIONS, _S.MEETING, _S.CLOSED),
+    _S.ACTIONS: (_S.MONITORING, _S.MEETING, _S.CLOSED),
+    _S.MONITORING: (_S.CLOSED, _S.ACTIONS, _S.MEETING),
+    _S.CLOSED: (),
+}
+
 
 class CaseMember(models.Model):
     """A named person of a named partner in the case team: only they see the case."""
