@@ -320,3 +320,87 @@ def test_many_to_many_links_compare_in_any_order_and_other_lists_do_not() -> Non
     answer = {"model": "inspections.findinganswer", "pk": 1, "fields": {"value": ["b", "a"]}}
     reordered = answer | {"fields": {"value": ["a", "b"]}}
     assert canonical([answer]) != canonical([reordered])
+
+
+def test_without_a_key_both_commands_say_the_manifest_is_only_a_checksum(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BACKUP_KEY", raising=False)
+    build_cast()
+    archive = tmp_path / "plain.tar.gz"
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert "checksum, not a seal" in out.getvalue()
+    assert "Set BACKUP_KEY" in out.getvalue()
+    assert members(archive)[SEAL_NAME].startswith(b"sha256:")
+    wipe(Path(settings.MEDIA_ROOT))
+    output = restore(archive)
+    assert "made without BACKUP_KEY" in output and "not that nobody changed it" in output
+    assert output.strip().endswith("verified")
+
+
+def test_with_a_key_both_commands_say_the_manifest_is_sealed(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKUP_KEY", "k" * 32)
+    build_cast()
+    archive = tmp_path / "sealed.tar.gz"
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert "sealed with an HMAC" in out.getvalue()
+    assert "checksum" not in out.getvalue()
+    wipe(Path(settings.MEDIA_ROOT))
+    assert "HMAC seal matches BACKUP_KEY" in restore(archive)
+
+
+def test_the_files_every_app_stores_are_backed_up_and_come_back(
+    tmp_path: Path, settings: Any
+) -> None:
+    """Each app registers where it stores files (inspections: photos and briefing packs,
+    decisions: documents, gis: uploaded layers); each comes back where it was."""
+    from django.core.files.base import ContentFile
+
+    from partners.backup import FILE_AREAS
+
+    build_cast()
+    assert {"evidence", "briefings", "decisions", "imports"} <= set(FILE_AREAS)
+    stored = {}
+    for area in ("briefings", "decisions", "imports"):
+        spec = FILE_AREAS[area]
+        name = spec.folder + f"{uuid.uuid4().hex}/{area}-file.pdf"
+        content = f"{area} {uuid.uuid4()}".encode()
+        assert spec.store().save(name, ContentFile(content)) == name
+        stored[area] = (spec, name, content)
+    archive = tmp_path / "files.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    held = members(archive)
+    for area, (spec, name, content) in stored.items():
+        assert held[f"media/{area}/{name.removeprefix(spec.folder)}"] == content
+    wipe(Path(settings.MEDIA_ROOT))
+    restore(archive)
+    for spec, name, content in stored.values():
+        with spec.store().open(name, "rb") as stream:
+            assert stream.read() == content
+
+
+def test_a_backup_of_an_earlier_release_still_restores(
+    backed_up: dict[str, Any], settings: Any
+) -> None:
+    """Release 1 held the rows as one JSON list in data.json."""
+    from partners.backup import seal
+
+    files = members(backed_up["archive"])
+    rows = [json.loads(line) for line in files.pop(DATA_NAME).decode().splitlines() if line]
+    data = json.dumps(rows, indent=1).encode()
+    manifest = json.loads(files[MANIFEST_NAME])
+    manifest["version"] = 1
+    del manifest["files"][DATA_NAME]
+    manifest["files"]["data.json"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    body = json.dumps(manifest).encode()
+    old = repack(
+        backed_up["tmp"] / "release1.tar.gz",
+        files | {"data.json": data, MANIFEST_NAME: body, SEAL_NAME: seal(body).encode()},
+    )
+    output = restore(old)
+    assert "3 photos verified" in output
+    assert state() == backed_up["before"]
