@@ -15,8 +15,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from inspections.models import ActionDay, Team, Visit
+from inspections.models import ActionDay, ChecklistTemplate, Team, Visit
 from partners import audit
 from partners.access import visible_municipalities
 from partners.models import AuditEntry, Municipality, Role, person_of
@@ -134,3 +135,67 @@ def teams_of(user: Any, action_day: ActionDay) -> QuerySet[Team]:
         .filter(action_day__municipality__in=visible_municipalities(user))
         .distinct()
     )
+
+
+# Checklists are a catalogue: shared entries seeded for every city, a city's own copies
+# and a partner's own checklists. Everyone who builds checklists reads the shared ones;
+# a copy or a partner's checklist only where its owner works.
+
+
+def visible_checklists(user: Any) -> QuerySet[ChecklistTemplate]:
+    """Shared checklists, the copies of the user's cities and the checklists of the
+    partners working for them; another city's copy is not theirs to know of."""
+    if user.is_authenticated and user.is_superuser:
+        return ChecklistTemplate.objects.all()
+    if person_of(user) is None:
+        return ChecklistTemplate.objects.none()
+    cities = visible_municipalities(user)
+    return ChecklistTemplate.objects.filter(
+        Q(municipality__isnull=True, owner_partner__isnull=True)
+        | Q(municipality__in=cities)
+        | Q(owner_partner__municipalities__in=cities)
+    ).distinct()
+
+
+def checklist_owners(user: Any) -> list[tuple[str, str]]:
+    """(value, name) of every owner the user writes checklists for: each city they
+    coordinate, their partner when they are its administrator, every city for a
+    superuser. Values are ``city:<code>``, ``partner:<code>`` and ``shared``."""
+    person = person_of(user)
+    owners: list[tuple[str, str]] = []
+    if user.is_authenticated and user.is_superuser:
+        owners.append(("shared", str(_("Shared by every city"))))
+    if person is None:
+        return owners
+    if person.has_role(Role.COORDINATOR, Role.ADMIN):
+        owners += [(f"city:{city.code}", city.name) for city in visible_municipalities(user)]
+    if person.has_role(Role.ADMIN):
+        owners.append((f"partner:{person.partner.code}", str(person.partner)))
+    return owners
+
+
+def owner_value(template: ChecklistTemplate) -> str:
+    if template.municipality is not None:
+        return f"city:{template.municipality.code}"
+    if template.owner_partner is not None:
+        return f"partner:{template.owner_partner.code}"
+    return "shared"
+
+
+def checklist_edit_refusal(user: Any, template: ChecklistTemplate) -> str:
+    """Why the user may not change this checklist ("" when they may): only its owner
+    changes it; a shared one is adapted into a copy of one's own instead."""
+    if owner_value(template) in dict(checklist_owners(user)):
+        return ""
+    if template.is_shared:
+        return _(
+            "This checklist is shared by every city: adapt it for your city, or for your "
+            "partner, and change your copy."
+        )
+    if template.owner_partner_id is not None:
+        return _("Only the administrators of %(partner)s change its checklists.") % {
+            "partner": template.owner_partner
+        }
+    return _("Only the coordinators of %(city)s change its checklists.") % {
+        "city": template.municipality
+    }

@@ -74,7 +74,9 @@ def current_versions(templates: Iterable[ChecklistTemplate]) -> dict[int, Checkl
 
 
 def checklists_by_visit(user: Any, visits: list[Visit]) -> dict[int, list[ChecklistVersion]]:
-    """For each visit (by pk), the current checklist versions the user's partner fills."""
+    """For each visit (by pk), the current checklist versions the user's partner fills:
+    of each shared checklist, the partner's own published copy, else the visit's city's,
+    else the shared one (see :func:`in_force`)."""
     person = person_of(user)
     if person is None:
         return {}
@@ -83,26 +85,58 @@ def checklists_by_visit(user: Any, visits: list[Visit]) -> dict[int, list[Checkl
     for visit_id, competency_id in tasks.values_list("visit_id", "competency_id"):
         competencies[visit_id].add(competency_id)
     wanted = {competency for found in competencies.values() for competency in found}
+    cities = dict(
+        Visit.objects.filter(pk__in=[visit.pk for visit in visits]).values_list(
+            "pk", "action_day__municipality_id"
+        )
+    )
     templates = list(
         ChecklistTemplate.objects.filter(
             Q(competency_id__in=wanted) | Q(competency__code=TRAFFICKING_COMPETENCY)
         )
+        .filter(Q(municipality__isnull=True) | Q(municipality_id__in=set(cities.values())))
+        .filter(Q(owner_partner__isnull=True) | Q(owner_partner_id=person.partner_id))
         .select_related("competency")
         .prefetch_related("sectors")
     )
     versions = current_versions(templates)
     result: dict[int, list[ChecklistVersion]] = {}
     for visit in visits:
-        result[visit.pk] = [
-            versions[template.pk]
-            for template in templates
-            if template.pk in versions and _applies(template, visit, competencies[visit.pk])
+        applying = [
+            template
+            for template in in_force(templates, versions, cities.get(visit.pk))
+            if _applies(template, visit, competencies[visit.pk])
         ]
+        result[visit.pk] = [versions[template.pk] for template in applying]
         # The trafficking indicators come last: each partner's own checks first.
         result[visit.pk].sort(
             key=lambda version: version.template.competency.code == TRAFFICKING_COMPETENCY
         )
     return result
+
+
+def in_force(
+    templates: list[ChecklistTemplate],
+    versions: dict[int, ChecklistVersion],
+    municipality_id: int | None,
+) -> list[ChecklistTemplate]:
+    """Of the published templates (the user's partner's and shared ones), those in force
+    in the city: one per shared entry, a partner's own copy before the city's copy
+    before the shared original; another city's copies never."""
+    best: dict[int, ChecklistTemplate] = {}
+    for template in templates:
+        if template.pk not in versions:
+            continue
+        if template.municipality_id not in (None, municipality_id):
+            continue
+        current = best.get(template.root_id)
+        if current is None or _precedence(template) > _precedence(current):
+            best[template.root_id] = template
+    return [template for template in templates if best.get(template.root_id) is template]
+
+
+def _precedence(template: ChecklistTemplate) -> int:
+    return 2 if template.owner_partner_id else 1 if template.municipality_id else 0
 
 
 def _applies(template: ChecklistTemplate, visit: Visit, competencies: set[int]) -> bool:

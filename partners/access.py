@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from partners.models import Municipality, Partner, Person, Role, SharingProtocol, person_of
 
@@ -70,3 +71,26 @@ def require_role(request: HttpRequest, *roles: str) -> Person:
 def can_edit_competencies(user: Any) -> bool:
     person = person_of(user)
     return person is not None and person.has_role(Role.COORDINATOR, Role.ADMIN)
+
+
+def competency_refusal(user: Any, partner: Partner) -> str:
+    """Why the user may not change what ``partner`` may check ("" when they may). A
+    partner's competencies hold in every city it works for: its own administrators
+    change them, or a coordinator when the partner works for their cities alone."""
+    person = person_of(user)
+    if user.is_authenticated and user.is_superuser:
+        return ""
+    if person is None or not person.has_role(Role.COORDINATOR, Role.ADMIN):
+        return str(_("Only coordinators and administrators change competencies."))
+    if person.partner_id == partner.pk and person.has_role(Role.ADMIN):
+        return ""
+    elsewhere = partner.municipalities.exclude(pk__in=visible_municipalities(user))
+    if not elsewhere.exists():
+        return ""
+    return str(
+        _(
+            "%(partner)s also works for other cities: only its own administrators change "
+            "what it may check."
+        )
+        % {"partner": partner.short_name}
+    )

@@ -64,8 +64,20 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Competency)
 class CompetencyAdmin(admin.ModelAdmin):
+    """The competency catalogue is shared by every city: staff who are not the platform's
+    superusers may read it here, never change it (a city's law is its region's entry)."""
+
     list_display = ["code", "domain", "title_nl", "title_fr", "title_en", "country", "region"]
     list_filter = ["domain", "country", "region"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
 
 
 @admin.register(Partner)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from partners import audit, protocols
 from partners.access import (
     can_edit_competencies,
+    competency_refusal,
     get_protocol_for_user,
     protocol_municipalities,
     require_role,
@@ -23,7 +25,7 @@ from partners.access import (
     visible_protocols,
 )
 from partners.forms import CompetencyToggleForm, ProtocolExtendForm, ProtocolForm
-from partners.http import HtmxHttpRequest
+from partners.http import HtmxHttpRequest, refuse
 from partners.models import (
     AuditEntry,
     Competency,
@@ -141,6 +143,7 @@ def matrix_context(request: HttpRequest) -> dict:
             {
                 "partner": partner,
                 "cells": [(competency, competency.id in held) for competency in competencies],
+                "locked": competency_refusal(request.user, partner),
             }
         )
     return {"competencies": competencies, "rows": rows}
@@ -169,6 +172,12 @@ def competency_toggle(request: HtmxHttpRequest) -> HttpResponse:
             status=400,
         )
     partner = form.cleaned_data["partner"]
+    if refusal := competency_refusal(request.user, partner):
+        if request.htmx:
+            return refuse(request, refusal, status=403, redirect_to=reverse("competency-matrix"))
+        messages.error(request, refusal)
+        context = matrix_context(request)
+        return render(request, "partners/competency_matrix.html", context, status=403)
     competency = form.cleaned_data["competency"]
     held = form.cleaned_data["held"]
     with transaction.atomic():

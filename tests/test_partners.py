@@ -55,7 +55,7 @@ class CompetencyMatrixTests(CastTestCase):
 
     def test_toggle_without_htmx_redirects_back_with_message(self) -> None:
         self.client.force_login(self.coordinator)
-        response = self.toggle(self.social.code, "fire-safety", True, follow=True)
+        response = self.toggle(self.police.code, "fire-safety", True, follow=True)
         self.assertRedirects(response, self.url)
         self.assertContains(response, "bewaard")
 

@@ -158,12 +158,42 @@ class QuestionForm(forms.Form):
         }
 
 
-class XLSFormImportForm(forms.Form):
+class OwnerChoiceForm(forms.Form):
+    """Whose checklist: one of ``owners``, the (value, name) pairs of
+    :func:`inspections.access.checklist_owners`. With one owner, nothing to choose."""
+
+    owner = forms.ChoiceField(label=_("For"), required=False)
+
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners = owners
+        self.fields["owner"].choices = owners  # type: ignore[attr-defined]
+        if len(owners) == 1:
+            self.fields["owner"].widget = forms.HiddenInput()
+            self.initial.setdefault("owner", owners[0][0])
+
+    def clean_owner(self) -> str:
+        owner = self.cleaned_data.get("owner") or ""
+        if not owner and len(self.owners) == 1:
+            return self.owners[0][0]
+        if owner not in dict(self.owners):
+            raise forms.ValidationError(_("Choose the city or partner the checklist is for."))
+        return owner
+
+
+class AdaptForm(OwnerChoiceForm):
+    """Adapt a shared checklist: for which of the user's cities (or their partner)."""
+
+
+class XLSFormImportForm(OwnerChoiceForm):
     file = forms.FileField(label=_("XLSForm (.xlsx or .xls)"))
     competency = forms.ModelChoiceField(
         label=_("Competency"),
         queryset=Competency.objects.all(),
-        help_text=_("A form whose form_id names an existing checklist becomes its new draft."),
+        help_text=_(
+            "A form whose form_id names one of your checklists becomes its new draft; one "
+            "that names a shared checklist, a draft of your copy of it."
+        ),
     )
 
     def clean_file(self) -> Any:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gis.models import Sector
 from inspections.checklists.definition import check_definition, label_in
-from partners.models import Competency, in_active_language
+from partners.models import Competency, Municipality, Partner, in_active_language
 
 
 class Sharing(models.TextChoices):
@@ -32,7 +32,13 @@ class PublishedVersionError(Exception):
 
 
 class ChecklistTemplate(models.Model):
-    """A checklist for one competency; ``sectors`` empty means every sector."""
+    """A checklist for one competency; ``sectors`` empty means every sector.
+
+    Its owner decides who may change it: a shared checklist (no owner, seeded for every
+    city) only the platform's superusers; a city's own copy that city's coordinators; a
+    partner's checklist that partner's administrators. A copy names the shared entry it
+    adapts (``adapted_from``) and takes its place, once published, where its owner works.
+    """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("short code"), max_length=60, unique=True)
@@ -48,15 +54,73 @@ class ChecklistTemplate(models.Model):
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_checklists",
+        verbose_name=_("city that owns it"),
+    )
+    owner_partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_checklists",
+        verbose_name=_("partner that owns it"),
+    )
+    adapted_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adaptations",
+        verbose_name=_("adapted from"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["competency__code", "slug"]
         verbose_name = _("checklist")
         verbose_name_plural = _("checklists")
+        constraints = [
+            # One owner at most: a city's copy or a partner's checklist, never both.
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=True)
+                | models.Q(owner_partner__isnull=True),
+                name="checklist_one_owner",
+            ),
+            # "Adapt for my city" finds the city's copy of a shared entry; one per city.
+            models.UniqueConstraint(
+                fields=["adapted_from", "municipality"], name="checklist_one_copy_per_city"
+            ),
+            models.UniqueConstraint(
+                fields=["adapted_from", "owner_partner"], name="checklist_one_copy_per_partner"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_shared(self) -> bool:
+        return self.municipality_id is None and self.owner_partner_id is None
+
+    @property
+    def owner_name(self) -> str:
+        """Whose it is, as the builder lists it: a city, a partner or every city."""
+        if self.municipality_id is not None:
+            return str(self.municipality)
+        if self.owner_partner_id is not None:
+            return str(self.owner_partner)
+        return str(_("Shared by every city"))
+
+    @property
+    def root_id(self) -> int:
+        """The shared entry this checklist adapts, or itself: copies of one entry compete
+        for its place at a visit."""
+        return self.adapted_from_id or self.pk
 
     @property
     def title(self) -> str:

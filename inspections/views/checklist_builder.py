@@ -1,5 +1,8 @@
 """The coordinator's checklist builder: list the checklists, edit a draft version
-question by question, publish it (it never changes again), import and export XLSForm."""
+question by question, publish it (it never changes again), import and export XLSForm.
+
+Only a checklist's owner changes it (see :func:`inspections.access.checklist_edit_refusal`):
+a shared checklist is adapted into a copy of the user's city or partner instead."""
 
 from __future__ import annotations
 
@@ -16,9 +19,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inspections.access import checklist_edit_refusal, checklist_owners, visible_checklists
+from inspections.checklist_actions import adapt_checklist, copy_of, copy_slug, owner_of
 from inspections.checklists.definition import check_definition, label_in
 from inspections.checklists.xlsform import XLSFormError, export_xlsform, import_xlsform
-from inspections.forms.checklists import QuestionForm, XLSFormImportForm
+from inspections.forms.checklists import AdaptForm, QuestionForm, XLSFormImportForm
 from inspections.models import ChecklistTemplate, ChecklistVersion
 from partners import audit
 from partners.models import AuditEntry, Country, Region, Role, has_role
@@ -33,22 +38,44 @@ def require_builder(request: HttpRequest) -> None:
 
 
 def get_version(request: HttpRequest, code: uuid.UUID, *, draft: bool = False) -> ChecklistVersion:
+    """A version of a checklist the user sees (404 for another city's copy); with
+    ``draft``, one they are about to change, so it must be a draft."""
     require_builder(request)
     version = get_object_or_404(
-        ChecklistVersion.objects.select_related("template__competency"), code=code
+        ChecklistVersion.objects.filter(template__in=visible_checklists(request.user))
+        .select_related("template__competency", "template__municipality")
+        .select_related("template__owner_partner"),
+        code=code,
     )
     if draft and version.is_published:
         raise PermissionDenied
     return version
 
 
+def refused(request: HttpRequest, version: ChecklistVersion, reason: str) -> HttpResponse:
+    """403 with the reason, and the offer to adapt a shared checklist when the user
+    writes checklists for someone."""
+    context = {"version": version, "refusal": reason, "adapt_form": adapt_form(request, version)}
+    return render(request, "inspections/checklist_refused.html", context, status=403)
+
+
+def adapt_form(request: HttpRequest, version: ChecklistVersion) -> AdaptForm | None:
+    if not version.template.is_shared:
+        return None
+    owners = [o for o in checklist_owners(request.user) if o[0] != "shared"]
+    return AdaptForm(owners=owners) if owners else None
+
+
 @login_required
 def checklist_list(request: HttpRequest) -> HttpResponse:
     require_builder(request)
-    templates = ChecklistTemplate.objects.select_related("competency").prefetch_related(
-        "versions", "sectors"
+    templates = (
+        visible_checklists(request.user)
+        .select_related("competency", "municipality", "owner_partner")
+        .prefetch_related("versions", "sectors")
     )
-    context = {"templates": templates, "import_form": XLSFormImportForm()}
+    owners = checklist_owners(request.user)
+    context = {"templates": templates, "import_form": XLSFormImportForm(owners=owners)}
     return render(request, "inspections/checklist_list.html", context)
 
 
@@ -68,7 +95,7 @@ def checklist_version(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     rows = []
     for position, item in enumerate(version.questions):
         form = None
-        if not version.is_published:
+        if not version.is_published and not checklist_edit_refusal(request.user, version.template):
             form = QuestionForm(
                 initial=QuestionForm.initial_for(item),
                 earlier=names[:position],
@@ -83,11 +110,14 @@ def checklist_version(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 "regional": regional_references(item),
             }
         )
+    refusal = checklist_edit_refusal(request.user, version.template)
     context = {
         "version": version,
+        "refusal": refusal,
+        "adapt_form": adapt_form(request, version) if refusal else None,
         "rows": rows,
         "new_form": None
-        if version.is_published
+        if version.is_published or refusal
         else QuestionForm(earlier=names, taken=names, prefix="new"),
         "problems": version.problems() if not version.is_published else [],
         "later": version.template.versions.filter(number__gt=version.number).exists(),
@@ -100,6 +130,8 @@ def checklist_version(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def checklist_question_save(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """Add a question at the end, or replace the one named ``original``."""
     version = get_version(request, code, draft=True)
+    if refusal := checklist_edit_refusal(request.user, version.template):
+        return refused(request, version, refusal)
     questions = version.questions
     names = [item["name"] for item in questions]
     prefix = request.POST.get("prefix", "new")
@@ -126,6 +158,8 @@ def checklist_question_save(request: HttpRequest, code: uuid.UUID) -> HttpRespon
 def checklist_question_change(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """Move a question up or down, or delete it (only if no later condition reads it)."""
     version = get_version(request, code, draft=True)
+    if refusal := checklist_edit_refusal(request.user, version.template):
+        return refused(request, version, refusal)
     questions = version.questions
     names = [item["name"] for item in questions]
     name, action = request.POST.get("name", ""), request.POST.get("action", "")
@@ -163,6 +197,8 @@ def save_questions(
 @require_POST
 def checklist_publish(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     version = get_version(request, code, draft=True)
+    if refusal := checklist_edit_refusal(request.user, version.template):
+        return refused(request, version, refusal)
     try:
         version.publish()
     except ValueError as error:
@@ -177,10 +213,37 @@ def checklist_publish(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_POST
 def checklist_new_draft(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     version = get_version(request, code)
+    if refusal := checklist_edit_refusal(request.user, version.template):
+        return refused(request, version, refusal)
     existing = version.template.versions.filter(status=ChecklistVersion.Status.DRAFT).first()
     draft = existing or version.new_draft(request.user)
     if existing is None:
         audit.record(request.user, AuditEntry.Action.CREATE, draft, copied_from=version.number)
+    return redirect("checklist-version", code=draft.code)
+
+
+@login_required
+@require_POST
+def checklist_adapt(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Adapt a shared checklist: the copy of the user's city (or partner), to change and
+    publish; other cities keep the shared one."""
+    version = get_version(request, code)
+    form = adapt_form(request, version)
+    if form is None:
+        if version.template.is_shared:
+            raise PermissionDenied
+        return refused(request, version, _("Only a shared checklist is adapted into a copy."))
+    form = AdaptForm(request.POST, owners=form.owners)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: %s") % form.errors.as_text())
+        return redirect("checklist-version", code=version.code)
+    municipality, partner = owner_of(form.cleaned_data["owner"])
+    draft = adapt_checklist(
+        template=version.template, user=request.user, municipality=municipality, partner=partner
+    )
+    messages.success(
+        request, _("This is your own copy: change it and publish it; your visits then use it.")
+    )
     return redirect("checklist-version", code=draft.code)
 
 
@@ -205,7 +268,7 @@ def checklist_export(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def checklist_import(request: HttpRequest) -> HttpResponse:
     """An XLSForm becomes a draft: of the checklist its form_id names, or of a new one."""
     require_builder(request)
-    form = XLSFormImportForm(request.POST, request.FILES)
+    form = XLSFormImportForm(request.POST, request.FILES, owners=checklist_owners(request.user))
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(error) for error in errors))
@@ -218,27 +281,53 @@ def checklist_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, reason)
         return redirect("checklist-list")
     with transaction.atomic():
-        draft = store_import(request, imported, form.cleaned_data["competency"], upload.name)
+        draft = store_import(
+            request,
+            imported,
+            form.cleaned_data["competency"],
+            upload.name,
+            owner=form.cleaned_data["owner"],
+        )
     for warning in imported.warnings[:20]:
         messages.warning(request, warning)
     messages.success(request, _("Imported as a draft: check it, then publish."))
     return redirect("checklist-version", code=draft.code)
 
 
+def import_target(slug: str, owner: str) -> ChecklistTemplate | None:
+    """The owner's checklist an import with this form_id becomes a draft of: the one
+    with that short code when it is the owner's, the owner's copy when it names a shared
+    one, none (a new checklist) when it names somebody else's."""
+    municipality, partner = owner_of(owner)
+    existing = ChecklistTemplate.objects.filter(slug=slug).first()
+    if existing is None:
+        return None
+    if existing.municipality == municipality and existing.owner_partner == partner:
+        return existing
+    if existing.is_shared:
+        return copy_of(existing, municipality=municipality, partner=partner)
+    return None
+
+
 def store_import(
-    request: HttpRequest, imported: Any, competency: Any, filename: str
+    request: HttpRequest, imported: Any, competency: Any, filename: str, *, owner: str
 ) -> ChecklistVersion:
     slug = slugify(imported.form_id or filename.rsplit(".", 1)[0])[:60] or "checklist"
     title = imported.title
-    template, _created = ChecklistTemplate.objects.get_or_create(
-        slug=slug,
-        defaults={
-            "competency": competency,
-            "title_nl": label_in(title, "nl")[:200] or slug,
-            "title_fr": label_in(title, "fr")[:200] or slug,
-            "title_en": label_in(title, "en")[:200] or slug,
-        },
-    )
+    template = import_target(slug, owner)
+    if template is None:
+        municipality, partner = owner_of(owner)
+        if ChecklistTemplate.objects.filter(slug=slug).exists():
+            slug = copy_slug(slug, municipality.code.lower() if municipality else "own")
+        template = ChecklistTemplate.objects.create(
+            slug=slug,
+            competency=competency,
+            municipality=municipality,
+            owner_partner=partner,
+            title_nl=label_in(title, "nl")[:200] or slug,
+            title_fr=label_in(title, "fr")[:200] or slug,
+            title_en=label_in(title, "en")[:200] or slug,
+        )
     ChecklistVersion.objects.filter(
         template=template, status=ChecklistVersion.Status.DRAFT
     ).delete()
