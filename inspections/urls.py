@@ -33,6 +33,7 @@ urlpatterns += [
     path("<uuid:code>/plan/visits/", planning.plan_add_visits, name="plan-add-visits"),
     path("<uuid:code>/plan/visits/remove/", planning.plan_remove_visit, name="plan-remove-visit"),
     path("<uuid:code>/plan/partners/", planning.plan_partners, name="plan-partners"),
+    path("<uuid:code>/plan/case/", planning.plan_case, name="plan-case"),
     path("<uuid:code>/plan/teams/", planning.plan_team, name="plan-team"),
     path("<uuid:code>/plan/teams/delete/", planning.plan_team_delete, name="plan-team-delete"),
     path("<uuid:code>/plan/assign/", planning.plan_assign, name="plan-assign"),
@@ -68,11 +69,6 @@ urlpatterns += [
         "checklists/<uuid:code>/draft/",
         checklist_builder.checklist_new_draft,
         name="checklist-new-draft",
-    ),
-    path(
-        "checklists/<uuid:code>/adapt/",
-        checklist_builder.checklist_adapt,
-        name="checklist-adapt",
     ),
     path(
         "checklists/<uuid:code>/xlsform.xlsx",

@@ -14,9 +14,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Case
 from gis.access import visible_premises, visible_zones
 from gis.models import Premises, Sector, Zone
 from inspections.access import coordinated_municipalities
+from inspections.case_days import cases_for_day
 from inspections.models import ActionDay, Team, Visit
 from partners.models import Competency, Municipality, Partner, SharingProtocol
 
@@ -285,6 +287,22 @@ class PartnersForm(VersionForm):
         self.fields["partners"].queryset = action_day.municipality.partners.order_by(  # type: ignore[attr-defined]
             "level", "short_name"
         )
+
+
+class CaseLinkForm(VersionForm):
+    """The case a day carries out: one of the coordinator's open cases of the city."""
+
+    case = forms.ModelChoiceField(
+        Case.objects.none(),
+        required=False,
+        to_field_name="code",
+        label=_("Case"),
+        empty_label=_("No case"),
+    )
+
+    def __init__(self, *args: Any, action_day: ActionDay, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases_for_day(user, action_day).order_by("number")  # type: ignore[attr-defined]
 
 
 class AssignForm(VersionForm):

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from cases.access import visible_cases
 from gis.access import visible_premises, visible_zones
 from gis.models import Premises, Sector
 from gis.risk import band
@@ -30,11 +31,13 @@ from inspections.access import (
     get_action_day_for_user,
     visible_action_days,
 )
+from inspections.case_days import attach_case
 from inspections.conflicts import find_conflicts
 from inspections.forms.planning import (
     ActionDayForm,
     AddVisitsForm,
     AssignForm,
+    CaseLinkForm,
     PartnersForm,
     PremisesFilterForm,
     SectorRuleToggleForm,
@@ -121,6 +124,16 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
             )
             for number, team in enumerate(teams, start=1)
         ],
+        "case_form": CaseLinkForm(
+            action_day=action_day,
+            user=request.user,
+            initial={"version": action_day.version, "case": action_day.case},
+        ),
+        "linked_case": (
+            visible_cases(request.user).filter(pk=action_day.case_id).first()
+            if action_day.case_id
+            else None
+        ),
         "partners_form": PartnersForm(
             action_day=action_day,
             initial={"version": action_day.version, "partners": action_day.partners.all()},
@@ -269,7 +282,7 @@ def form_errors(form: Any) -> str:
 
 
 def form_kwargs(form_class: type, request: HttpRequest) -> dict[str, Any]:
-    return {"user": request.user} if form_class is AddVisitsForm else {}
+    return {"user": request.user} if form_class in (AddVisitsForm, CaseLinkForm) else {}
 
 
 @login_required
@@ -358,6 +371,24 @@ def plan_remove_visit(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return _("The visit was removed.")
 
     return plan_change(request, code, VisitForm, change)
+
+
+@login_required
+@require_POST
+def plan_case(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    def change(action_day: ActionDay, form: CaseLinkForm) -> str:
+        case = form.cleaned_data["case"]
+        attach_case(
+            action_day=action_day,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            case=case,
+        )
+        if case is None:
+            return _("The day is no longer tied to a case.")
+        return _("The day now carries out case %(number)s.") % {"number": case.number}
+
+    return plan_change(request, code, CaseLinkForm, change)
 
 
 @login_required
