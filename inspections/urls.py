@@ -71,6 +71,11 @@ urlpatterns += [
         name="checklist-new-draft",
     ),
     path(
+        "checklists/<uuid:code>/adapt/",
+        checklist_builder.checklist_adapt,
+        name="checklist-adapt",
+    ),
+    path(
         "checklists/<uuid:code>/xlsform.xlsx",
         checklist_builder.checklist_export,
         name="checklist-export",

@@ -88,6 +88,7 @@ POST_ROUTES = {
     "checklist-question-change",
     "checklist-publish",
     "checklist-new-draft",
+    "checklist-adapt",
     "report-compile",
     "report-sign",
     "report-pdf",
@@ -536,7 +537,11 @@ EXPECTED: dict[str, str] = {
     "GET checklist-publish": "302 405 405 405 405 405 405 405 405",
     "POST checklist-publish": "302 403 403 403 403 403 403 403 403",
     "GET checklist-new-draft": "302 405 405 405 405 405 405 405 405",
-    "POST checklist-new-draft": "302 302 403 403 403 403 403 302 302",
+    # A shared checklist is nobody's to change in the app: a coordinator adapts it for
+    # their city (the outsider for city B) and changes that copy.
+    "POST checklist-new-draft": "302 403 403 403 403 403 403 403 403",
+    "GET checklist-adapt": "302 405 405 405 405 405 405 405 405",
+    "POST checklist-adapt": "302 302 403 403 403 403 403 302 302",
     "GET checklist-export": "302 200 403 403 403 403 403 200 200",
     "GET field-day": "302 200 200 200 200 200 200 200 200",
     "GET field-sw": "200 200 200 200 200 200 200 200 200",
