@@ -4,3 +4,39 @@ app_name = "cases"
 
 # Each feature adds its routes here: signals, subjects, case files, network, meetings.
 urlpatterns: list = []
+
+from cases.views import meetings as meeting_views  # noqa: E402
+
+urlpatterns += [
+    path("meetings/", meeting_views.meeting_list, name="meeting-list"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting-create"),
+    path("meetings/<uuid:code>/", meeting_views.meeting_page, name="meeting"),
+    path(
+        "meetings/<uuid:code>/participants/",
+        meeting_views.meeting_participant_add,
+        name="meeting-participant-add",
+    ),
+    path(
+        "meetings/<uuid:code>/acknowledge/",
+        meeting_views.meeting_acknowledge,
+        name="meeting-acknowledge",
+    ),
+    path(
+        "meetings/<uuid:code>/agenda/", meeting_views.meeting_agenda_add, name="meeting-agenda-add"
+    ),
+    path(
+        "meetings/<uuid:code>/cases/<uuid:case>/decision/",
+        meeting_views.meeting_decision,
+        name="meeting-decision",
+    ),
+    path("meetings/<uuid:code>/share/", meeting_views.meeting_share, name="meeting-share"),
+    path("meetings/<uuid:code>/minutes/", meeting_views.meeting_minutes, name="meeting-minutes"),
+    path("meetings/<uuid:code>/hold/", meeting_views.meeting_hold, name="meeting-hold"),
+    path(
+        "actions/<uuid:code>/complete/",
+        meeting_views.case_action_complete,
+        name="case-action-complete",
+    ),
+    path("instruments/", meeting_views.instrument_list, name="instrument-list"),
+    path("instruments/new/", meeting_views.instrument_create, name="instrument-create"),
+]

@@ -12,6 +12,12 @@ class DecisionsConfig(AppConfig):
         from decisions import hooks
 
         hooks.register_all()
+        # A case lists the joint reports and decisions on its premises among its outcomes.
+        from cases.outcomes import register as register_case_outcome
+        from decisions.case_outcomes import decision_outcomes, report_outcomes
+
+        register_case_outcome(report_outcomes)
+        register_case_outcome(decision_outcomes)
         # The documents, for partners/' backup.
         from decisions import records
 

@@ -13,6 +13,11 @@ class InspectionsConfig(AppConfig):
         from inspections.signal_labels import checklist_questions
 
         register_labeller(checklist_questions)
+        # A case lists the action days planned for it among its outcomes.
+        from cases.outcomes import register as register_case_outcome
+        from inspections.case_planning import action_day_outcomes
+
+        register_case_outcome(action_day_outcomes)
         # What inspections hold, for partners/' backup, purge and right of access.
         from inspections import records
 

@@ -88,3 +88,9 @@ urlpatterns += [
     path("findings/export/", exports.findings_export, name="findings-export"),
     path("<uuid:code>/plan/map.html", exports.day_map_download, name="action-day-map"),
 ]
+
+from inspections.views import from_case  # noqa: E402 - grouped with its routes
+
+urlpatterns += [
+    path("from-case/<uuid:code>/", from_case.action_day_from_case, name="action-day-from-case"),
+]

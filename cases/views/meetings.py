@@ -1,0 +1,421 @@
+"""Pages of the case meeting and the instruments. A meeting is seen by the city's
+coordinators and its participants (404 for anyone else); what may be done there is
+decided by cases.actions.meetings (403 for a role that may not act). Every read of a
+meeting is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.access import (
+    can_triage,
+    get_meeting_for_user,
+    readable_entries,
+    visible_cases,
+    visible_meetings,
+)
+from cases.actions import meetings as actions
+from cases.catalogue import SEEDED_CODES, VERIFY_NOTE
+from cases.forms.meetings import (
+    ActionRowFormSet,
+    AgendaForm,
+    CompleteActionForm,
+    DecisionForm,
+    InstrumentForm,
+    MeetingForm,
+    MinutesForm,
+    ParticipantForm,
+    ShareForm,
+)
+from cases.models import AgendaItem, Case, CaseAction, Entry, Instrument, Meeting
+from partners import audit
+from partners.access import visible_municipalities
+from partners.http import refuse
+from partners.models import AuditEntry, Municipality, Partner, person_of
+
+
+def first_error(*forms: Any) -> str:
+    """The first message of the forms (and formsets), to show with the refusal."""
+    for form in forms:
+        if hasattr(form, "forms"):
+            if form.non_form_errors():
+                return str(form.non_form_errors()[0])
+            message = first_error(*form.forms)
+        else:
+            message = next((str(errors[0]) for errors in form.errors.values() if errors), "")
+        if message:
+            return message
+    return ""
+
+
+def message_of(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.filter(pk__in=visible_meetings(request.user).values("pk"))
+    meetings = meetings.select_related("municipality", "protocol")
+    form = MeetingForm(user=request.user) if can_triage(request.user) else None
+    return render(request, "cases/meeting_list.html", {"meetings": meetings, "form": form})
+
+
+@login_required
+@require_POST
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    if not can_triage(request.user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST, user=request.user)
+    back = reverse("cases:meeting-list")
+    if not form.is_valid():
+        return refuse(request, first_error(form), redirect_to=back)
+    data = form.cleaned_data
+    try:
+        meeting = actions.schedule_meeting(
+            municipality=data["municipality"],
+            user=request.user,
+            title=data["title"],
+            held_on=data["held_on"],
+            frame=data["frame"],
+            protocol=data["protocol"],
+            purpose=data["purpose"],
+        )
+    except ValidationError as error:
+        return refuse(request, message_of(error), redirect_to=back)
+    messages.success(request, _("The meeting was scheduled. Now invite its participants."))
+    return redirect("cases:meeting", code=meeting.code)
+
+
+def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """Everything the meeting page shows, for the reading user."""
+    user = request.user
+    person = person_of(user)
+    coordinates = actions.is_coordinator_of(user, meeting.municipality)
+    participants = list(meeting.participants.select_related("person__user", "partner"))
+    me = next((p for p in participants if person and p.person_id == person.pk), None)
+    team_cases = set(visible_cases(user).values_list("pk", flat=True))
+    action_rows = CaseAction.objects.select_related("instrument", "partner")
+    agenda = list(
+        meeting.agenda.select_related("case").prefetch_related(
+            Prefetch("actions", queryset=action_rows)
+        )
+    )
+    instruments = actions.instruments_for(meeting)
+    items = []
+    for item in agenda:
+        in_team = item.case_id in team_cases
+        may_decide = coordinates and in_team and item.decided_at is None
+        shareable: list[Entry] = []
+        if me is not None and in_team:
+            shareable = list(
+                readable_entries(user, item.case).filter(
+                    partner_id=me.partner_id, bound_to_meeting__isnull=True
+                )
+            )
+        items.append(
+            {
+                "item": item,
+                "in_team": in_team,
+                "decision_form": DecisionForm(prefix=f"d{item.pk}") if may_decide else None,
+                "action_forms": (
+                    ActionRowFormSet(prefix=f"a{item.pk}", form_kwargs={"instruments": instruments})
+                    if may_decide
+                    else None
+                ),
+                "shareable": shareable,
+                "shared": list(readable_entries(user, item.case).filter(bound_to_meeting=meeting))
+                if in_team
+                else [],
+            }
+        )
+    agenda_cases = (
+        visible_cases(user)
+        .filter(municipality=meeting.municipality_id)
+        .exclude(state=Case.State.CLOSED)
+        .exclude(pk__in=[item.case_id for item in agenda])
+    )
+    planned = meeting.state == Meeting.State.PLANNED
+    return {
+        "meeting": meeting,
+        "participants": participants,
+        "me": me,
+        "coordinates": coordinates,
+        "items": items,
+        "instruments": instruments,
+        "participant_form": ParticipantForm(meeting=meeting) if coordinates and planned else None,
+        "agenda_form": (
+            AgendaForm(cases=agenda_cases) if coordinates and planned and agenda_cases else None
+        ),
+        "minutes_form": (
+            MinutesForm(initial={"minutes": meeting.minutes}) if coordinates else None
+        ),
+        "needs_acknowledgement": meeting.frame == Meeting.Frame.ART_458TER,
+    }
+
+
+@login_required
+def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    audit.record(request.user, AuditEntry.Action.READ, meeting, path=request.path)
+    return render(request, "cases/meeting.html", meeting_context(request, meeting))
+
+
+def act(request: HttpRequest, meeting: Meeting, work: Any, done: str) -> HttpResponse:
+    """Run one action for the meeting page: refusals come back as a message, nothing saved."""
+    back = reverse("cases:meeting", kwargs={"code": meeting.code})
+    try:
+        work()
+    except ValidationError as error:
+        return refuse(request, message_of(error), redirect_to=back)
+    messages.success(request, done)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def meeting_participant_add(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    if not actions.is_coordinator_of(request.user, meeting.municipality):
+        raise PermissionDenied
+    form = ParticipantForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        back = reverse("cases:meeting", kwargs={"code": meeting.code})
+        return refuse(request, first_error(form), redirect_to=back)
+    person = form.cleaned_data["person"]
+    return act(
+        request,
+        meeting,
+        lambda: actions.add_participant(meeting=meeting, person=person, user=request.user),
+        _("%(person)s was invited.") % {"person": person},
+    )
+
+
+@login_required
+@require_POST
+def meeting_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    return act(
+        request,
+        meeting,
+        lambda: actions.acknowledge(meeting=meeting, user=request.user),
+        _("You acknowledged the code of conduct of this meeting."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_agenda_add(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    if not actions.is_coordinator_of(request.user, meeting.municipality):
+        raise PermissionDenied
+    form = AgendaForm(request.POST, cases=visible_cases(request.user))
+    if not form.is_valid():
+        back = reverse("cases:meeting", kwargs={"code": meeting.code})
+        return refuse(request, first_error(form), redirect_to=back)
+    case = form.cleaned_data["case"]
+    return act(
+        request,
+        meeting,
+        lambda: actions.put_on_agenda(meeting=meeting, case=case, user=request.user),
+        _("Case %(number)s is on the agenda.") % {"number": case.number},
+    )
+
+
+@login_required
+@require_POST
+def meeting_decision(request: HttpRequest, code: str, case: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    if not actions.is_coordinator_of(request.user, meeting.municipality):
+        raise PermissionDenied
+    try:
+        item = meeting.agenda.select_related("case").get(
+            case__code=case, case__in=visible_cases(request.user)
+        )
+    except (AgendaItem.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("No such case on the agenda") from error
+    instruments = actions.instruments_for(meeting)
+    form = DecisionForm(request.POST, prefix=f"d{item.pk}")
+    rows = ActionRowFormSet(
+        request.POST, prefix=f"a{item.pk}", form_kwargs={"instruments": instruments}
+    )
+    back = reverse("cases:meeting", kwargs={"code": meeting.code})
+    if not form.is_valid() or not rows.is_valid():
+        return refuse(request, first_error(form, rows), redirect_to=back)
+    chosen = [
+        (
+            row.cleaned_data["instrument"],
+            row.cleaned_data["instrument"].partner,
+            row.cleaned_data["deadline"],
+            row.cleaned_data.get("description", ""),
+        )
+        for row in rows
+        if row.cleaned_data.get("instrument")
+    ]
+    return act(
+        request,
+        meeting,
+        lambda: actions.record_decision(
+            item=item,
+            user=request.user,
+            approach=form.cleaned_data["approach"],
+            decision=form.cleaned_data["decision"],
+            actions=chosen,
+        ),
+        _("The decision on case %(number)s was recorded.") % {"number": item.case.number},
+    )
+
+
+@login_required
+@require_POST
+def meeting_share(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    form = ShareForm(request.POST)
+    back = reverse("cases:meeting", kwargs={"code": meeting.code})
+    if not form.is_valid():
+        return refuse(request, _("Choose an entry to share."), redirect_to=back)
+    entry = (
+        Entry.objects.filter(case__in=visible_cases(request.user), code=form.cleaned_data["entry"])
+        .select_related("case", "partner")
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry")
+    return act(
+        request,
+        meeting,
+        lambda: actions.share_in_meeting(meeting=meeting, entry=entry, user=request.user),
+        _("The entry is marked as shared in this meeting."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_minutes(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    if not actions.is_coordinator_of(request.user, meeting.municipality):
+        raise PermissionDenied
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
+        back = reverse("cases:meeting", kwargs={"code": meeting.code})
+        return refuse(request, first_error(form), redirect_to=back)
+    return act(
+        request,
+        meeting,
+        lambda: actions.record_minutes(
+            meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"]
+        ),
+        _("The minutes were saved."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_hold(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request, code)
+    if not actions.is_coordinator_of(request.user, meeting.municipality):
+        raise PermissionDenied
+    return act(
+        request,
+        meeting,
+        lambda: actions.hold_meeting(meeting=meeting, user=request.user),
+        _("The meeting is marked as held."),
+    )
+
+
+@login_required
+@require_POST
+def case_action_complete(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        action = (
+            CaseAction.objects.filter(case__in=visible_cases(request.user))
+            .select_related("case__municipality", "instrument", "partner")
+            .get(code=code)
+        )
+    except (CaseAction.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("No such action") from error
+    if not actions.may_complete(request.user, action):
+        raise PermissionDenied
+    back = reverse("cases:case", kwargs={"code": action.case.code})
+    form = CompleteActionForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, first_error(form), redirect_to=back)
+    try:
+        actions.complete_action(
+            action=action, user=request.user, result=form.cleaned_data["result"]
+        )
+    except ValidationError as error:
+        return refuse(request, message_of(error), redirect_to=back)
+    messages.success(request, _("The action is marked as done."))
+    return redirect(back)
+
+
+def instrument_city(request: HttpRequest) -> Municipality:
+    """The municipality whose partners' instruments are shown: the one asked for among
+    the user's, else their first."""
+    cities = visible_municipalities(request.user).order_by("name")
+    wanted = request.GET.get("municipality") or request.POST.get("municipality")
+    city = cities.filter(code=wanted).first() if wanted else cities.first()
+    if city is None:
+        raise Http404("No municipality")
+    return city
+
+
+@login_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    city = instrument_city(request)
+    partners = (
+        Partner.objects.filter(municipalities=city)
+        .prefetch_related(Prefetch("instruments", queryset=Instrument.objects.order_by("code")))
+        .order_by("level", "short_name")
+    )
+    coordinates = actions.is_coordinator_of(request.user, city)
+    context = {
+        "city": city,
+        "cities": visible_municipalities(request.user).order_by("name"),
+        "partners": partners,
+        "seeded": SEEDED_CODES,
+        "verify_note": VERIFY_NOTE,
+        "form": InstrumentForm(municipality=city) if coordinates else None,
+    }
+    return render(request, "cases/instrument_list.html", context)
+
+
+@login_required
+@require_POST
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    city = instrument_city(request)
+    if not actions.is_coordinator_of(request.user, city):
+        raise PermissionDenied
+    back = reverse("cases:instrument-list") + f"?municipality={city.code}"
+    form = InstrumentForm(request.POST, municipality=city)
+    if not form.is_valid():
+        return refuse(request, first_error(form), redirect_to=back)
+    data = form.cleaned_data
+    try:
+        instrument = actions.add_instrument(
+            municipality=city,
+            user=request.user,
+            partner=data["partner"],
+            kind=data["kind"],
+            title=data["title"],
+            legal_basis=data["legal_basis"],
+            is_action_day=data["is_action_day"],
+        )
+    except ValidationError as error:
+        return refuse(request, message_of(error), redirect_to=back)
+    messages.success(
+        request,
+        _("%(title)s was added for %(partner)s.")
+        % {"title": instrument.title, "partner": instrument.partner},
+    )
+    return redirect(back)
