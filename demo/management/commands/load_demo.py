@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from cases import catalogue as cases_catalogue
 from decisions import demo as decisions_demo
 from gis import demo as gis_demo
 from inspections import demo as inspections_demo
@@ -21,6 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         partners_demo.load()
+        # The instruments of the partners just loaded (the migration seeded none yet).
+        cases_catalogue.refresh()
         halle = Municipality.objects.get(code=partners_demo.HALLE)
         gis_demo.load(halle)
         inspections_demo.load(halle)
