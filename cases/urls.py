@@ -40,3 +40,19 @@ urlpatterns += [
     path("instruments/", meeting_views.instrument_list, name="instrument-list"),
     path("instruments/new/", meeting_views.instrument_create, name="instrument-create"),
 ]
+
+from cases.views import signals as signal_views  # noqa: E402
+
+urlpatterns += [
+    path("signals/new/", signal_views.file_signal_page, name="signal-file"),
+    path("signals/mine/", signal_views.my_signals, name="my-signals"),
+    path("signals/premises/", signal_views.premises_search, name="signal-premises-search"),
+    path("triage/", signal_views.triage_queue, name="triage-queue"),
+    path("triage/<uuid:code>/", signal_views.triage_detail, name="triage-signal"),
+    path("triage/<uuid:code>/verify/", signal_views.triage_verify, name="triage-verify"),
+    path("triage/<uuid:code>/premises/", signal_views.triage_link_premises, name="triage-premises"),
+    path("triage/<uuid:code>/case/", signal_views.triage_link_case, name="triage-case"),
+    path("triage/<uuid:code>/open-case/", signal_views.triage_open_case, name="triage-open-case"),
+    path("triage/<uuid:code>/merge/", signal_views.triage_merge, name="triage-merge"),
+    path("triage/<uuid:code>/dismiss/", signal_views.triage_dismiss, name="triage-dismiss"),
+]

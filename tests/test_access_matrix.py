@@ -23,6 +23,7 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from cases.actions.signals import file_signal
+from cases.models import DeskSignal
 from decisions import actions as decision_actions
 from gis.models import ImportRun
 from inspections.models import ActionDay, Submission, Team, Visit, VisitTask
@@ -104,6 +107,13 @@ POST_ROUTES = {
     "decision-regenerate",
     "api-v1:post_finding",
     "api-v1:visit_outcome",
+    "cases:signal-file",
+    "cases:triage-verify",
+    "cases:triage-premises",
+    "cases:triage-case",
+    "cases:triage-open-case",
+    "cases:triage-merge",
+    "cases:triage-dismiss",
 }
 DAY_VARIANTS = ("draft", "released", "closed")
 
@@ -164,6 +174,14 @@ class Fixture:
         )
         self.version = version_of("police-identities")
         self.police_partner = case.police
+        self.desk_signal = file_signal(
+            municipality=case.city_a,
+            user=case.clerk,
+            about=DeskSignal.About.ADDRESS,
+            address="Teststraat 9, 1500 Halle",
+            observed_on=date(2026, 1, 5),
+            what_was_seen="Signal for the access matrix.",
+        )
 
     def visit_on(self, day: ActionDay, number: int, case: Any) -> Visit:
         team = Team.objects.create(action_day=day, name="Team A", lead=case.police_inspector)
@@ -213,6 +231,8 @@ class Fixture:
             return {"code": str(self.report.code)}
         if name.startswith("decision-"):
             return {"code": str(self.decision.code)}
+        if name.startswith("cases:triage-"):
+            return {"code": str(self.desk_signal.code)}
         assert day is not None, name
         return {"code": str(day.code)}
 
@@ -609,4 +629,25 @@ EXPECTED: dict[str, str] = {
     "GET api-v1:visit_outcome": "405 405 405 405 405 405 405 405 405",
     "POST api-v1:visit_outcome": "401 400 400 400 400 400 400 400 400",
     "GET api-v1:api-root": "404 404 404 404 404 404 404 404 404",
+    # Every person of a municipality files signals and follows their own; the city's
+    # coordinators and administrators triage them (the outsider triages city B's: the
+    # queue answers, city A's signal is not found).
+    "GET cases:signal-file": "302 200 200 200 200 200 200 200 200",
+    "POST cases:signal-file": "302 400 400 400 400 400 400 400 400",
+    "GET cases:my-signals": "302 200 200 200 200 200 200 200 200",
+    "GET cases:signal-premises-search": "302 200 200 200 200 200 200 200 200",
+    "GET cases:triage-queue": "302 200 403 403 403 403 403 200 200",
+    "GET cases:triage-signal": "302 404 403 403 403 403 403 200 200",
+    "GET cases:triage-verify": "302 405 405 405 405 405 405 405 405",
+    "POST cases:triage-verify": "302 404 403 403 403 403 403 302 302",
+    "GET cases:triage-premises": "302 405 405 405 405 405 405 405 405",
+    "POST cases:triage-premises": "302 404 403 403 403 403 403 302 302",
+    "GET cases:triage-case": "302 405 405 405 405 405 405 405 405",
+    "POST cases:triage-case": "302 404 403 403 403 403 403 302 302",
+    "GET cases:triage-open-case": "302 405 405 405 405 405 405 405 405",
+    "POST cases:triage-open-case": "302 404 403 403 403 403 403 302 302",
+    "GET cases:triage-merge": "302 405 405 405 405 405 405 405 405",
+    "POST cases:triage-merge": "302 404 403 403 403 403 403 302 302",
+    "GET cases:triage-dismiss": "302 405 405 405 405 405 405 405 405",
+    "POST cases:triage-dismiss": "302 404 403 403 403 403 403 302 302",
 }
