@@ -48,6 +48,11 @@ def can_open_cases(user: Any) -> bool:
     return has_any_role(user, TRIAGE_ROLES)
 
 
+def can_use_register(user: Any) -> bool:
+    """Search the subject register, add subjects and links, draw connections."""
+    return has_any_role(user, REGISTER_ROLES)
+
+
 def triage_municipalities(user: Any) -> QuerySet[Municipality]:
     if not can_triage(user):
         return Municipality.objects.none()

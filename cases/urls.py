@@ -56,3 +56,21 @@ urlpatterns += [
     path("triage/<uuid:code>/merge/", signal_views.triage_merge, name="triage-merge"),
     path("triage/<uuid:code>/dismiss/", signal_views.triage_dismiss, name="triage-dismiss"),
 ]
+
+from cases.views import network as network_views  # noqa: E402
+from cases.views import subjects as subject_views  # noqa: E402
+
+urlpatterns += [
+    path("subjects/", subject_views.subject_register, name="subject-register"),
+    path("subjects/pick/", subject_views.subject_pick, name="subject-pick"),
+    path("subjects/new/", subject_views.subject_new, name="subject-new"),
+    path("subjects/<uuid:code>/", subject_views.subject_detail, name="subject-detail"),
+    path("subjects/<uuid:code>/links/", subject_views.link_new, name="subject-link-new"),
+    path("subjects/<uuid:code>/office/", subject_views.office_move, name="subject-office-move"),
+    path(
+        "subjects/<uuid:code>/links/<uuid:link_code>/end/",
+        subject_views.link_end,
+        name="subject-link-end",
+    ),
+    path("network/connect/", network_views.connect, name="network-connect"),
+]

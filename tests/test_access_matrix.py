@@ -33,6 +33,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.actions.signals import file_signal
+from cases.actions.subjects import add_subject, link
 from cases.models import DeskSignal
 from decisions import actions as decision_actions
 from gis.models import ImportRun
@@ -107,6 +108,10 @@ POST_ROUTES = {
     "decision-regenerate",
     "api-v1:post_finding",
     "api-v1:visit_outcome",
+    "cases:subject-new",
+    "cases:subject-link-new",
+    "cases:subject-office-move",
+    "cases:subject-link-end",
     "cases:signal-file",
     "cases:triage-verify",
     "cases:triage-premises",
@@ -174,6 +179,16 @@ class Fixture:
         )
         self.version = version_of("police-identities")
         self.police_partner = case.police
+        # A company and its manager in city A's subject register, linked.
+        self.company = add_subject(
+            municipality=case.city_a, user=case.coordinator, kind="company", name="Matrix BV"
+        )
+        manager = add_subject(
+            municipality=case.city_a, user=case.coordinator, kind="person", name="Matrix Manager"
+        )
+        self.subject_link = link(
+            source=manager, target=self.company, role="manager", user=case.coordinator
+        )
         self.desk_signal = file_signal(
             municipality=case.city_a,
             user=case.clerk,
@@ -233,6 +248,8 @@ class Fixture:
             return {"code": str(self.decision.code)}
         if name.startswith("cases:triage-"):
             return {"code": str(self.desk_signal.code)}
+        if name.startswith("cases:subject-"):
+            return {"code": str(self.company.code), "link_code": str(self.subject_link.code)}
         assert day is not None, name
         return {"code": str(day.code)}
 
@@ -650,4 +667,17 @@ EXPECTED: dict[str, str] = {
     "POST cases:triage-merge": "302 404 403 403 403 403 403 302 302",
     "GET cases:triage-dismiss": "302 405 405 405 405 405 405 405 405",
     "POST cases:triage-dismiss": "302 404 403 403 403 403 403 302 302",
+    # The subject register: coordinators, analysts, administrators of the subject's city.
+    "GET cases:subject-register": "302 200 403 200 403 403 403 200 200",
+    "GET cases:subject-pick": "302 200 200 200 200 200 200 200 200",
+    "GET cases:subject-new": "302 200 403 200 403 403 403 200 200",
+    "POST cases:subject-new": "302 400 403 400 403 403 403 400 400",
+    "GET cases:subject-detail": "302 404 404 200 404 404 404 200 200",
+    "GET cases:subject-link-new": "302 405 405 405 405 405 405 405 405",
+    "POST cases:subject-link-new": "302 404 404 400 404 404 404 400 400",
+    "GET cases:subject-office-move": "302 405 405 405 405 405 405 405 405",
+    "POST cases:subject-office-move": "302 404 404 400 404 404 404 400 400",
+    "GET cases:subject-link-end": "302 405 405 405 405 405 405 405 405",
+    "POST cases:subject-link-end": "302 404 404 400 404 404 404 400 400",
+    "GET cases:network-connect": "302 200 200 200 200 200 200 200 200",
 }

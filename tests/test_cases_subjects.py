@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.actions.subjects import (
     DuplicateSubject,
@@ -249,3 +250,186 @@ class LinkTests(CastTestCase):
         self.assertEqual(ended.valid_to, date(2022, 3, 31))
         with self.assertRaisesMessage(ValidationError, "already ended"):
             end_link(link=made, on=date(2023, 1, 1), user=self.analyst)
+
+
+class SubjectPageTests(CastTestCase):
+    company: Subject
+    manager: Subject
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.company = add_subject(
+            municipality=cls.city_a,
+            user=cls.coordinator,
+            kind="company",
+            name="Wilby BV",
+            enterprise_number=VALID_NUMBER,
+            registered_office="Basilieklaan 1, 1500 Halle",
+            office_from=date(2018, 1, 1),
+        )
+        cls.manager = add_subject(
+            municipality=cls.city_a, user=cls.coordinator, kind="person", name="Ward Wilby"
+        )
+
+    def test_register_searches_by_name_number_and_plate(self) -> None:
+        add_subject(
+            municipality=self.city_a,
+            user=self.coordinator,
+            kind="vehicle",
+            name="White van",
+            plate="1-ABC-234",
+        )
+        self.client.force_login(self.analyst)
+        url = reverse("cases:subject-register")
+        self.assertContains(self.client.get(url, {"q": "0123456749"}), "Wilby BV")
+        self.assertNotContains(self.client.get(url, {"q": "0123456749"}), "Ward Wilby")
+        self.assertContains(self.client.get(url, {"q": "1abc234"}), "White van")
+        self.assertContains(self.client.get(url, {"q": "wilby", "kind": "person"}), "Ward Wilby")
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                user=self.analyst, action=AuditEntry.Action.READ, object_type="cases.Subject"
+            ).exists()
+        )
+
+    def test_register_is_refused_to_other_roles(self) -> None:
+        for user in (self.police_inspector, self.clerk, self.mayor):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(reverse("cases:subject-register")).status_code, 403)
+            self.assertEqual(self.client.get(reverse("cases:subject-new")).status_code, 403)
+
+    def test_another_municipalitys_subject_is_404(self) -> None:
+        self.client.force_login(self.outsider)
+        for name in ("cases:subject-detail", "cases:subject-link-new", "cases:subject-office-move"):
+            method = self.client.get if name == "cases:subject-detail" else self.client.post
+            self.assertEqual(method(reverse(name, args=[self.company.code])).status_code, 404)
+        self.client.force_login(self.police_inspector)
+        url = reverse("cases:subject-detail", args=[self.company.code])
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_subject_page_shows_office_history_and_is_audited(self) -> None:
+        move_registered_office(
+            company=self.company, address="Elders 2, 1500 Halle", on=date(2020, 1, 1), user=None
+        )
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("cases:subject-detail", args=[self.company.code]))
+        self.assertContains(response, "Basilieklaan 1, 1500 Halle")
+        self.assertContains(response, "Elders 2, 1500 Halle")
+        self.assertContains(response, "2 registered offices")
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                user=self.coordinator,
+                action=AuditEntry.Action.READ,
+                object_code=str(self.company.code),
+            ).exists()
+        )
+
+    def test_person_page_shows_premises_through_their_companies(self) -> None:
+        parlour = subject_for_premises(
+            premises=make_premises(self.city_a, 7, name="Salon Lotus"), user=self.coordinator
+        )
+        link(source=self.manager, target=self.company, role="manager", user=self.coordinator)
+        link(source=self.company, target=parlour, role="operator", user=self.coordinator)
+        self.client.force_login(self.analyst)
+        response = self.client.get(reverse("cases:subject-detail", args=[self.manager.code]))
+        self.assertContains(response, "Premises through their companies")
+        self.assertContains(response, "Salon Lotus")
+
+    def test_form_refuses_a_mod_97_failure_and_saves_nothing(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.post(
+            reverse("cases:subject-new"),
+            {
+                "municipality": self.city_a.pk,
+                "kind": "company",
+                "name": "Bad BV",
+                "enterprise_number": "0123.456.748",
+            },
+        )
+        # The identifier's own message, in the city's language, names what was typed.
+        self.assertContains(response, "<li>“0123.456.748”", status_code=400)
+        self.assertFalse(Subject.objects.filter(name="Bad BV").exists())
+
+    def test_form_points_to_the_existing_company(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.post(
+            reverse("cases:subject-new"),
+            {
+                "municipality": self.city_a.pk,
+                "kind": "company",
+                "name": "Wilby Again",
+                "enterprise_number": "BE0123456749",
+            },
+        )
+        self.assertContains(response, "it is Wilby BV", status_code=400)
+        self.assertContains(
+            response,
+            reverse("cases:subject-detail", args=[self.company.code]),
+            status_code=400,
+        )
+        self.assertFalse(Subject.objects.filter(name="Wilby Again").exists())
+
+    def test_form_adds_a_person_and_opens_their_page(self) -> None:
+        self.client.force_login(self.analyst)
+        response = self.client.post(
+            reverse("cases:subject-new"),
+            {
+                "municipality": self.city_a.pk,
+                "kind": "person",
+                "name": "Rita Resident",
+                "birth_date": "1980-02-03",
+                "nationality": "nl",
+            },
+        )
+        person = Subject.objects.get(name="Rita Resident")
+        self.assertRedirects(response, reverse("cases:subject-detail", args=[person.code]))
+        self.assertEqual((person.kind, person.nationality), ("person", "NL"))
+
+    def test_link_form_refuses_a_subject_linked_twice(self) -> None:
+        self.client.force_login(self.analyst)
+        url = reverse("cases:subject-link-new", args=[self.company.code])
+        fields = {
+            "direction": "in",
+            "role": "manager",
+            "other": "Ward Wilby",
+            "valid_from": "2018-01-01",
+        }
+        self.assertEqual(self.client.post(url, fields).status_code, 302)
+        response = self.client.post(url, fields | {"valid_from": "2019-05-01"})
+        self.assertContains(response, "already linked as manager", status_code=400)
+        self.assertEqual(Link.objects.count(), 1)
+        saved = Link.objects.get()
+        self.assertEqual((saved.source, saved.target), (self.manager, self.company))
+
+    def test_link_form_refuses_an_end_before_the_start(self) -> None:
+        self.client.force_login(self.analyst)
+        response = self.client.post(
+            reverse("cases:subject-link-new", args=[self.company.code]),
+            {
+                "direction": "in",
+                "role": "manager",
+                "other": "Ward Wilby",
+                "valid_from": "2020-01-01",
+                "valid_to": "2019-01-01",
+            },
+        )
+        self.assertContains(response, "before it starts", status_code=400)
+        self.assertFalse(Link.objects.exists())
+
+    def test_end_a_link_from_the_page(self) -> None:
+        made = link(source=self.manager, target=self.company, role="manager", user=None)
+        self.client.force_login(self.coordinator)
+        response = self.client.post(
+            reverse("cases:subject-link-end", args=[self.company.code, made.code]),
+            {"on": "2024-12-31"},
+        )
+        self.assertEqual(response.status_code, 302)
+        made.refresh_from_db()
+        self.assertEqual(made.valid_to, date(2024, 12, 31))
+
+    def test_picker_offers_only_visible_subjects(self) -> None:
+        add_subject(municipality=self.city_b, user=self.outsider, kind="person", name="Ward Other")
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("cases:subject-pick"), {"other": "ward"})
+        self.assertContains(response, "Ward Wilby")
+        self.assertNotContains(response, "Ward Other")
