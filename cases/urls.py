@@ -74,3 +74,21 @@ urlpatterns += [
     ),
     path("network/connect/", network_views.connect, name="network-connect"),
 ]
+
+from cases.views import files as file_views  # noqa: E402
+
+urlpatterns += [
+    path("", file_views.case_list, name="case-list"),
+    path("new/", file_views.case_new, name="case-new"),
+    path("<uuid:code>/", file_views.case_page, name="case"),
+    path("<uuid:code>/team/", file_views.case_member_add, name="case-member-add"),
+    path("<uuid:code>/team/remove/", file_views.case_member_remove, name="case-member-remove"),
+    path("<uuid:code>/subjects/", file_views.case_subject_add, name="case-subject-add"),
+    path(
+        "<uuid:code>/subjects/remove/",
+        file_views.case_subject_remove,
+        name="case-subject-remove",
+    ),
+    path("<uuid:code>/entries/", file_views.case_entry_add, name="case-entry-add"),
+    path("<uuid:code>/state/", file_views.case_move, name="case-move"),
+]

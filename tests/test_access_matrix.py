@@ -32,9 +32,10 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from cases.actions.files import add_entry, add_member, add_subject_to_case, open_case
 from cases.actions.signals import file_signal
 from cases.actions.subjects import add_subject, link
-from cases.models import DeskSignal
+from cases.models import DeskSignal, Entry, Phenomenon
 from decisions import actions as decision_actions
 from gis.models import ImportRun
 from inspections.models import ActionDay, Submission, Team, Visit, VisitTask
@@ -113,6 +114,13 @@ POST_ROUTES = {
     "cases:subject-office-move",
     "cases:subject-link-end",
     "cases:signal-file",
+    "cases:case-new",
+    "cases:case-member-add",
+    "cases:case-member-remove",
+    "cases:case-subject-add",
+    "cases:case-subject-remove",
+    "cases:case-entry-add",
+    "cases:case-move",
     "cases:triage-verify",
     "cases:triage-premises",
     "cases:triage-case",
@@ -197,6 +205,7 @@ class Fixture:
             observed_on=date(2026, 1, 5),
             what_was_seen="Signal for the access matrix.",
         )
+        self.case_file = case_file(case)
 
     def visit_on(self, day: ActionDay, number: int, case: Any) -> Visit:
         team = Team.objects.create(action_day=day, name="Team A", lead=case.police_inspector)
@@ -248,10 +257,64 @@ class Fixture:
             return {"code": str(self.decision.code)}
         if name.startswith("cases:triage-"):
             return {"code": str(self.desk_signal.code)}
+        if name in CASE_FILE_ROUTES:
+            return {"code": str(self.case_file.code)}
         if name.startswith("cases:subject-"):
             return {"code": str(self.company.code), "link_code": str(self.subject_link.code)}
         assert day is not None, name
         return {"code": str(day.code)}
+
+
+CASE_FILE_ROUTES = {
+    "cases:case",
+    "cases:case-member-add",
+    "cases:case-member-remove",
+    "cases:case-subject-add",
+    "cases:case-subject-remove",
+    "cases:case-entry-add",
+    "cases:case-move",
+}
+
+
+def case_file(case: Any) -> Any:
+    """A case opened by the administrator ("dpo") with the police and the social
+    inspector in its team: the city's coordinator, the analyst, the mayor and the clerk
+    are outside it. The police's internal entry carries the marker: only the police may
+    ever read it."""
+    from cases.actions.subjects import add_subject
+
+    opened = open_case(
+        municipality=case.city_a,
+        user=case.dpo,
+        title="Matrix case",
+        phenomenon=Phenomenon.HUMAN_TRAFFICKING,
+    )
+    for user in (case.police_inspector, case.social_inspector):
+        add_member(case=opened, person=user.person, user=case.dpo)
+    subject = add_subject(
+        municipality=case.city_a, user=case.dpo, kind="company", name="Matrix Case BV"
+    )
+    add_subject_to_case(case=opened, subject=subject, user=case.dpo)
+    add_entry(
+        case=opened,
+        user=case.police_inspector,
+        fact=f"Informant: {MARKER}",
+        source=f"File {MARKER}",
+        kind=Entry.Kind.CLOSED,
+        known_on=date(2026, 1, 6),
+        sharing=Entry.Sharing.INTERNAL,
+        subject=subject,
+    )
+    add_entry(
+        case=opened,
+        user=case.social_inspector,
+        fact="Two workers without declaration",
+        source="Inspection report",
+        kind=Entry.Kind.CLOSED,
+        known_on=date(2026, 1, 7),
+        sharing=Entry.Sharing.CASE_TEAM,
+    )
+    return opened
 
 
 def fill(route: str, values: dict[str, str]) -> str:
@@ -387,6 +450,19 @@ class AccessMatrixTests(CastTestCase):
         )
         stale = sorted(set(EXPECTED) - set(observed))
         self.assertEqual(stale, [], "entries for routes that no longer exist")
+
+    def test_an_internal_case_entry_is_read_by_its_partner_only(self) -> None:
+        """The marker check holds because the police do read their entry on the case
+        page, while the rest of the team sees only that it exists."""
+        path = fill("cases/<uuid:code>/", {"code": str(self.fixture.case_file.code)})
+        for label, shown in (("police", True), ("social", False), ("dpo", False)):
+            client = Client()
+            client.cookies["django_language"] = "en"
+            client.force_login(self.user(label))  # type: ignore[arg-type]
+            body = body_text(client.get(path))
+            self.assertEqual(MARKER in body, shown, label)
+            if not shown:
+                self.assertIn("An internal entry of Police", body, label)
 
     def test_secret_day_is_not_found_for_anyone_but_its_coordinators(self) -> None:
         for key, value in EXPECTED.items():
@@ -667,6 +743,25 @@ EXPECTED: dict[str, str] = {
     "POST cases:triage-merge": "302 404 403 403 403 403 403 302 302",
     "GET cases:triage-dismiss": "302 405 405 405 405 405 405 405 405",
     "POST cases:triage-dismiss": "302 404 403 403 403 403 403 302 302",
+    # The case file: its team only (here the administrator, the police and the social
+    # inspector); everyone else, the city's coordinator included, gets 404 for every
+    # case URL. Team members who are no coordinator may not shape the team or move it.
+    "GET cases:case-list": "302 200 200 200 200 200 200 200 200",
+    "GET cases:case-new": "302 200 403 403 403 403 403 200 200",
+    "POST cases:case-new": "302 400 403 403 403 403 403 400 400",
+    "GET cases:case": "302 404 404 404 404 200 200 200 404",
+    "GET cases:case-member-add": "302 405 405 405 405 405 405 405 405",
+    "POST cases:case-member-add": "302 404 404 404 404 403 403 400 404",
+    "GET cases:case-member-remove": "302 405 405 405 405 405 405 405 405",
+    "POST cases:case-member-remove": "302 404 404 404 404 403 403 400 404",
+    "GET cases:case-subject-add": "302 405 405 405 405 405 405 405 405",
+    "POST cases:case-subject-add": "302 404 404 404 404 400 400 400 404",
+    "GET cases:case-subject-remove": "302 405 405 405 405 405 405 405 405",
+    "POST cases:case-subject-remove": "302 404 404 404 404 400 400 400 404",
+    "GET cases:case-entry-add": "302 405 405 405 405 405 405 405 405",
+    "POST cases:case-entry-add": "302 404 404 404 404 400 400 400 404",
+    "GET cases:case-move": "302 405 405 405 405 405 405 405 405",
+    "POST cases:case-move": "302 404 404 404 404 403 403 400 404",
     # The subject register: coordinators, analysts, administrators of the subject's city.
     "GET cases:subject-register": "302 200 403 200 403 403 403 200 200",
     "GET cases:subject-pick": "302 200 200 200 200 200 200 200 200",

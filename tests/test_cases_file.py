@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import readable_entries
@@ -19,8 +21,9 @@ from cases.actions.files import (
     remove_subject_from_case,
 )
 from cases.models import Approach, Case, Entry, Phenomenon, Subject
-from partners.models import AuditEntry, SharingProtocol
+from partners.models import AuditEntry, Role, SharingProtocol
 from tests.base import CastTestCase
+from tests.cast import make_user
 
 
 class OpenCaseTests(CastTestCase):
@@ -205,3 +208,175 @@ class CaseWorkTests(CastTestCase):
         add_member(case=self.case, person=self.police_inspector.person, user=self.coordinator)
         with self.assertRaises(PermissionDenied):
             move_case(case=self.case, user=self.police_inspector, to_state=Case.State.ANALYSIS)
+
+
+class CasePageTests(CastTestCase):
+    """The pages: only the team sees the case, internal entries stay with their partner."""
+
+    admin: User
+    case: Case
+    company: Subject
+    internal: Entry
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.admin = make_user("admin", cls.city, [Role.ADMIN], cls.city_a)
+        cls.case = open_case(
+            municipality=cls.city_a,
+            user=cls.coordinator,
+            title="Wilby",
+            phenomenon=Phenomenon.PROSTITUTION,
+            lead_partner=cls.police,
+        )
+        for user in (cls.police_inspector, cls.social_inspector):
+            add_member(case=cls.case, person=user.person, user=cls.coordinator)
+        cls.company = Subject.objects.create(
+            municipality=cls.city_a, kind=Subject.Kind.COMPANY, name="Wilby BV"
+        )
+        add_subject_to_case(case=cls.case, subject=cls.company, user=cls.coordinator)
+        cls.internal = add_entry(
+            case=cls.case,
+            user=cls.police_inspector,
+            fact="zz-police-only informant says the manager pays the rent",
+            source="zz-police-only informant file",
+            kind=Entry.Kind.CLOSED,
+            known_on=date(2026, 2, 3),
+            sharing=Entry.Sharing.INTERNAL,
+            subject=cls.company,
+        )
+        add_entry(
+            case=cls.case,
+            user=cls.social_inspector,
+            fact="Four workers without declaration",
+            source="Inspection report",
+            kind=Entry.Kind.CLOSED,
+            known_on=date(2026, 1, 10),
+            sharing=Entry.Sharing.CASE_TEAM,
+        )
+
+    def setUp(self) -> None:
+        self.client.cookies["django_language"] = "en"
+
+    def url(self, name: str = "cases:case") -> str:
+        return reverse(name, kwargs={"code": self.case.code})
+
+    def test_the_team_sees_the_case_everyone_else_gets_404(self) -> None:
+        for user in (self.coordinator, self.police_inspector, self.social_inspector):
+            self.client.force_login(user)
+            with self.subTest(user=user.username):
+                response = self.client.get(self.url())
+                self.assertContains(response, "Wilby BV")
+                self.assertContains(response, self.case.number)
+        # A coordinator of the same city outside the team, an administrator, the
+        # analyst, the mayor, the clerk and another city's coordinator.
+        outsiders = (
+            make_user("coordinator2", self.city, [Role.COORDINATOR], self.city_a),
+            self.admin,
+            self.analyst,
+            self.mayor,
+            self.clerk,
+            self.outsider,
+        )
+        names = (
+            "cases:case",
+            "cases:case-member-add",
+            "cases:case-member-remove",
+            "cases:case-subject-add",
+            "cases:case-subject-remove",
+            "cases:case-entry-add",
+            "cases:case-move",
+        )
+        for user in outsiders:
+            self.client.force_login(user)
+            for name in names:
+                with self.subTest(user=user.username, route=name):
+                    method = self.client.get if name == "cases:case" else self.client.post
+                    self.assertEqual(method(self.url(name)).status_code, 404)
+            list_page = self.client.get(reverse("cases:case-list"))
+            self.assertNotContains(list_page, "Wilby")
+
+    def test_an_internal_entry_shows_that_it_exists_not_what_it_says(self) -> None:
+        self.client.force_login(self.police_inspector)
+        self.assertContains(self.client.get(self.url()), "zz-police-only informant says")
+        for user in (self.social_inspector, self.coordinator):
+            self.client.force_login(user)
+            response = self.client.get(self.url())
+            self.assertNotContains(response, "zz-police-only")
+            self.assertContains(response, "An internal entry of Police from")
+            self.assertContains(response, "Four workers without declaration")
+
+    def test_reading_the_case_is_audited_with_the_entries_shown(self) -> None:
+        self.client.force_login(self.social_inspector)
+        self.client.get(self.url())
+        read = AuditEntry.objects.get(
+            action=AuditEntry.Action.READ, object_code=str(self.case.code)
+        )
+        self.assertEqual(read.user, self.social_inspector)
+        self.assertNotIn(str(self.internal.code), read.detail["entries_shown"])
+        self.assertEqual(read.detail["entries_withheld"], 1)
+
+    def test_my_cases_lists_the_cases_of_my_teams_by_state(self) -> None:
+        self.client.force_login(self.social_inspector)
+        response = self.client.get(reverse("cases:case-list"))
+        self.assertContains(response, self.case.number)
+        self.assertContains(response, "Intake")
+
+    def test_adding_an_entry_through_the_page(self) -> None:
+        self.client.force_login(self.social_inspector)
+        response = self.client.post(
+            self.url("cases:case-entry-add"),
+            {
+                "fact": "Registered office is a letterbox",
+                "source": "Crossroads Bank for Enterprises",
+                "kind": Entry.Kind.HALF_OPEN,
+                "known_on": "2026-01-20",
+                "sharing": Entry.Sharing.CASE_TEAM,
+                "subject": str(self.company.code),
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Entry.objects.filter(fact="Registered office is a letterbox").exists())
+
+    def test_bad_input_on_the_page_says_why_and_saves_nothing(self) -> None:
+        self.client.force_login(self.coordinator)
+        before = Entry.objects.count()
+        response = self.client.post(
+            self.url("cases:case-entry-add"),
+            {"fact": "", "source": "x", "kind": "open", "known_on": "2026-01-01"},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Nothing was saved", status_code=400)
+        self.assertEqual(Entry.objects.count(), before)
+        response = self.client.post(self.url("cases:case-subject-add"), {"q": "Wilby BV"})
+        self.assertContains(response, "already in this case", status_code=400)
+        response = self.client.post(
+            self.url("cases:case-move"), {"to_state": Case.State.CLOSED, "evaluation": ""}
+        )
+        self.assertContains(response, "needs an evaluation", status_code=400)
+        self.case.refresh_from_db()
+        self.assertEqual(self.case.state, Case.State.INTAKE)
+
+    def test_a_team_member_who_is_no_coordinator_may_not_shape_the_team(self) -> None:
+        self.client.force_login(self.police_inspector)
+        response = self.client.post(
+            self.url("cases:case-member-add"), {"person": self.clerk.person.pk}
+        )
+        self.assertEqual(response.status_code, 403)
+        response = self.client.post(self.url("cases:case-move"), {"to_state": "analysis"})
+        self.assertEqual(response.status_code, 403)
+
+    def test_a_coordinator_opens_a_case_through_the_page(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.post(
+            reverse("cases:case-new"),
+            {
+                "municipality": self.city_a.pk,
+                "title": "Night shop on the market",
+                "phenomenon": Phenomenon.DRUGS,
+            },
+        )
+        case = Case.objects.get(title="Night shop on the market")
+        self.assertRedirects(response, reverse("cases:case", kwargs={"code": case.code}))
+        self.client.force_login(self.police_inspector)
+        self.assertEqual(self.client.get(reverse("cases:case-new")).status_code, 403)

@@ -128,6 +128,15 @@ def _require_team_coordinator(user: Any, case: Case) -> Person:
     return person
 
 
+def may_shape(user: Any, case: Case) -> bool:
+    """Whether the user may shape the team and move the case (the pages' buttons)."""
+    try:
+        _require_team_coordinator(user, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @transaction.atomic
 def add_member(*, case: Case, person: Person, user: Any) -> CaseMember:
     """Add a named person of a partner to the team. The partner must work for the city
