@@ -119,7 +119,9 @@ def register_headline(label: str, noun: str) -> None:
     HEADLINES[label] = noun
 
 
-register_headline("partners.auditentry", "audit entries")
+def headlines() -> dict[str, str]:
+    """The registered headlines, then partners' own (the audit log) last."""
+    return {**HEADLINES, "partners.auditentry": "audit entries"}
 
 
 @dataclass

@@ -5,14 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from partners.backup import CHECKSUM_ONLY, HEADLINES, Summary, create_backup
+from partners.backup import CHECKSUM_ONLY, Summary, create_backup, headlines
 
 
 def describe(summary: Summary) -> str:
     # The counts each app registered as worth naming (findings, photos, reports…).
     parts = [
         f"{summary.counts[label]} {name}"
-        for label, name in HEADLINES.items()
+        for label, name in headlines().items()
         if label in summary.counts
     ]
     rows = sum(summary.counts.values())
