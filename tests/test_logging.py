@@ -152,8 +152,10 @@ class FormatTests(TestCase):
         self.assertIn("ValueError: broken", line["exception"])
 
     def test_production_settings_write_json_lines_to_stderr(self) -> None:
+        # The settings' LOGGING as Django applies it, without loading every app.
         script = (
-            "import django, logging; django.setup();"
+            "import logging.config; from config import settings;"
+            "logging.config.dictConfig(settings.LOGGING);"
             "logging.getLogger('integra.tests').warning('hello %s', 'world')"
         )
         result = run_settings(script, DEBUG="0")
@@ -165,7 +167,7 @@ class FormatTests(TestCase):
         )
 
     def test_an_unknown_format_stops_the_start_with_the_choices(self) -> None:
-        result = run_settings("import django; django.setup()", LOG_FORMAT="xml")
+        result = run_settings("import config.settings", LOG_FORMAT="xml")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("LOG_FORMAT must be one of text, json", result.stderr)
 

@@ -8,7 +8,7 @@ import json
 import tempfile
 
 from django.conf import settings
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 
 from config import metrics
 from tests.base import CastTestCase
@@ -89,14 +89,14 @@ class MetricsOnTests(CastTestCase):
             self.assertNotIn(word, text)
 
 
-class MetricsConfigurationTests(CastTestCase):
+class MetricsConfigurationTests(SimpleTestCase):
     def test_switched_on_without_a_token_or_an_address_it_refuses_to_start(self) -> None:
         with self.assertRaisesMessage(ValueError, "METRICS_TOKEN"):
             metrics.check_configuration(enabled=True, token="", allowed=[])
         with self.assertRaisesMessage(ValueError, "10.0.0.300"):
             metrics.check_configuration(enabled=True, token="", allowed=["10.0.0.300"])
         metrics.check_configuration(enabled=False, token="", allowed=[])
-        result = run_settings("import django; django.setup()", METRICS_ENABLED="1")
+        result = run_settings("import config.settings", METRICS_ENABLED="1")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("METRICS_ENABLED=1 needs METRICS_TOKEN", result.stderr)
 
@@ -107,12 +107,20 @@ class MetricsConfigurationTests(CastTestCase):
 import django, json
 django.setup()
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
+from django.urls import path
+from config.health import healthz
+from config.metrics import metrics
+
+class Urls:  # the two routes needed, without importing every page's view
+    urlpatterns = [path("healthz", healthz, name="healthz"), path("metrics", metrics)]
+
 with connection.cursor() as cursor:
     cursor.execute("SELECT 1")
 client = Client()
-client.get("/healthz")
-page = client.get("/metrics", headers={{"Authorization": "Bearer {TOKEN}"}})
+with override_settings(ROOT_URLCONF=Urls):
+    client.get("/healthz")
+    page = client.get("/metrics", headers={{"Authorization": "Bearer {TOKEN}"}})
 print(json.dumps({{"status": page.status_code, "text": page.content.decode()}}))
 """
         with tempfile.TemporaryDirectory() as data:
