@@ -211,7 +211,7 @@ def verify(expected_path: str) -> None:
     django.setup()
     from django.db.models import Count
 
-    from inspections.evidence import evidence_path
+    from inspections.evidence import evidence_exists, read_evidence
     from inspections.models import Evidence, Finding, Submission
 
     expected = json.loads(Path(expected_path).read_text())
@@ -229,11 +229,10 @@ def verify(expected_path: str) -> None:
     broken = []
     for sha in expected["photos"]:
         evidence = Evidence.objects.filter(sha256=sha).first()
-        path = evidence_path(sha)
-        if evidence is None or not path.exists():
+        if evidence is None or not evidence_exists(sha):
             broken.append(f"{sha} missing")
             continue
-        data = path.read_bytes()
+        data = read_evidence(sha)
         if hashlib.sha256(data).hexdigest() != sha or len(data) != evidence.size:
             broken.append(f"{sha} damaged")
             continue

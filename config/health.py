@@ -2,7 +2,7 @@
 
 ``/healthz`` says the process answers. ``/readyz`` says it can serve: the database answers
 a SELECT 1, the task broker answers (Redis ping, or the ORM broker's queue table is
-readable), and the file storage takes a small file, gives it back and removes it. No
+readable), and each named file storage takes a small file, gives it back and removes it. No
 authentication, no data in the answer, no write to the database.
 """
 
@@ -14,10 +14,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from config.storage import NAMED
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +63,24 @@ def check_broker() -> None:
 
 
 def check_storage() -> None:
-    name = default_storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(PROBE))
+    """Every named storage the apps keep files in (evidence, documents, briefing packs,
+    uploads) takes a probe file, gives it back and removes it; on S3 each is a prefix
+    that its own permissions may refuse."""
+    for storage_name, storage in NAMED.items():
+        try:
+            probe(storage)  # type: ignore[arg-type]
+        except Exception as error:
+            raise RuntimeError(f"the {storage_name} storage failed: {error}") from error
+
+
+def probe(storage: Storage) -> None:
+    name = storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(PROBE))
     try:
-        with default_storage.open(name, "rb") as handle:
+        with storage.open(name, "rb") as handle:
             if handle.read() != PROBE:
                 raise RuntimeError("the probe file came back different")
     finally:
-        default_storage.delete(name)
+        storage.delete(name)
 
 
 CHECKS: dict[str, Callable[[], None]] = {

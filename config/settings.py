@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import error_reporting, logs, map_tiles, metrics
+from config.storage import file_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = os.environ
@@ -230,8 +231,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # The largest photo a device may upload as evidence (bytes).
 EVIDENCE_MAX_BYTES = int(env.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Files the apps keep: named storages ("evidence", "documents", "briefings", "uploads"),
+# folders under MEDIA_ROOT, or prefixes in one S3 bucket when S3_BUCKET is set (with
+# S3_ENDPOINT_URL, S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): see config/storage.py.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,9 +1,10 @@
 """Generating official documents in a django-q2 worker, with progress.
 
 Rules: a document row is created in the request's transaction and queued once it
-commits; the worker renders it, writes the file to a temporary name and moves it into
-place, then records its size and SHA-256. Running the task again for a finished
-document changes nothing; a failure records its reason and leaves no file behind.
+commits; the worker renders it, writes the file whole to the "documents" storage (see
+config.storage.write_file), then records its name, size and SHA-256. Running the task
+again for a finished document changes nothing; a failure records its reason and leaves no
+file behind.
 
 A downloaded document is named in its own language after what it is and the number a
 person cites it by (``gezamenlijk-pv-23027-2026-0003-v1.pdf``,
@@ -14,16 +15,14 @@ the decision has its number, carry the joint report's.
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from config.storage import documents_storage, read_file, write_file
 from decisions import rendering
 from decisions.facts import ReportRefused
 from decisions.models import Decision, Document, JointReport
@@ -71,12 +70,14 @@ def download_name(document: Document) -> str:
     return "-".join(part for part in (kind, number, f"v{document.version}") if part) + ".pdf"
 
 
-def storage_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "decisions"
+def is_stored(document: Document) -> bool:
+    """Whether the document's file is there to be read (it may have been removed)."""
+    name = document.file.name or ""
+    return bool(name) and documents_storage().exists(name)
 
 
-def file_of(document: Document) -> Path:
-    return storage_root() / document.path
+def content_of(document: Document) -> bytes:
+    return read_file(documents_storage(), document.file.name or "")
 
 
 def queue(document: Document) -> None:
@@ -157,14 +158,15 @@ def generate(document_id: int) -> str:
     document = Document.objects.select_related(
         "joint_report__municipality", "decision__municipality"
     ).get(pk=document_id)
-    if document.state == Document.State.DONE and file_of(document).is_file():
+    if document.state == Document.State.DONE and is_stored(document):
         return document.state
     step(document, 1, state=Document.State.RUNNING, error="")
     try:
         content = render(document)
         step(document, 2)
-        relative = f"{document.kind}/{document.code}-v{document.version}.pdf"
-        write_atomically(storage_root() / relative, content)
+        name = write_file(
+            documents_storage(), f"{document.kind}/{document.code}-v{document.version}.pdf", content
+        )
     except (ReportRefused, Exception) as error:
         step(document, document.done, state=Document.State.FAILED, error=str(error)[:300])
         if isinstance(error, ReportRefused):
@@ -174,19 +176,9 @@ def generate(document_id: int) -> str:
         document,
         3,
         state=Document.State.DONE,
-        path=relative,
+        file=name,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         finished_at=timezone.now(),
     )
     return Document.State.DONE
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -19,18 +19,18 @@ Rules:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from inspections.checklists.definition import LANGUAGES, YES_NO_CHOICES
+from inspections.evidence import evidence_exists, read_evidence
 from inspections.models import Finding, FindingAnswer, Sharing, Visit
 
 # Yes/no questions where "no" is the infraction (an answer "yes" means compliant).
@@ -49,10 +49,6 @@ DATETIME_ORIGINAL, DATETIME = 36867, 306
 
 class ReportRefused(Exception):
     """A report that cannot be made; the message says why, and nothing was made."""
-
-
-def evidence_file(sha256: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence" / sha256[:2] / sha256
 
 
 def canonical_hash(content: dict[str, Any]) -> str:
@@ -234,13 +230,12 @@ def photo_entries(
         if row.kind != "photo" or not isinstance(row.value, list):
             continue
         for sha256 in row.value:
-            path = evidence_file(sha256)
-            if not path.is_file():
+            if not evidence_exists(sha256):
                 raise ReportRefused(
                     _("A photo of %(partner)s (%(sha)s…) is missing on disk; nothing was made.")
                     % {"partner": finding.partner.short_name, "sha": sha256[:12]}
                 )
-            taken_at, place = photo_metadata(path)
+            taken_at, place = photo_metadata(sha256)
             entries.append(
                 {
                     "sha256": sha256,
@@ -256,10 +251,10 @@ def photo_entries(
     return entries
 
 
-def photo_metadata(path: Path) -> tuple[str, tuple[float, float] | None]:
+def photo_metadata(sha256: str) -> tuple[str, tuple[float, float] | None]:
     """(ISO time the photo was taken, (lon, lat)) from its EXIF data, where present."""
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(read_evidence(sha256))) as image:
             exif = image.getexif()
             detail = exif.get_ifd(EXIF_IFD)
             gps = exif.get_ifd(GPS_IFD)

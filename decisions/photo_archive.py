@@ -28,8 +28,8 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from decisions.facts import evidence_file
 from decisions.models import JointReport
+from inspections.evidence import evidence_exists, open_evidence
 from inspections.models import Evidence
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -77,7 +77,7 @@ def photos_of(report: JointReport) -> list[ArchivedPhoto]:
     )
     photos = []
     for number, entry in enumerate(entries, start=1):
-        if not evidence_file(entry["sha256"]).is_file():
+        if not evidence_exists(entry["sha256"]):
             raise PhotosMissing(entry["sha256"])
         extension = EXTENSIONS.get(types.get(entry["sha256"], ""), "jpg")
         partner = slugify(entry.get("partner", ""))[:30] or "partner"
@@ -171,7 +171,7 @@ def stream_zip(report: JointReport, photos: list[ArchivedPhoto]) -> Iterator[byt
             info.compress_type = zipfile.ZIP_DEFLATED
             with (
                 archive.open(info, mode="w") as member,
-                evidence_file(photo.sha256).open("rb") as source,
+                open_evidence(photo.sha256) as source,
             ):
                 while chunk := source.read(CHUNK):
                     member.write(chunk)

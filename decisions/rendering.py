@@ -17,9 +17,10 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from weasyprint import HTML
 
-from decisions.facts import ReportRefused, evidence_file
+from decisions.facts import ReportRefused
 from decisions.models import Decision, JointReport
 from inspections.briefing import BASE_URL, LocalFetcher, Route, route_map_svg
+from inspections.evidence import evidence_exists
 from partners.models import Municipality
 
 PDF_VARIANT = "pdf/a-3b"
@@ -144,7 +145,7 @@ def report_context(report: JointReport, language: str) -> dict[str, Any]:
 
 def check_photos(report: JointReport) -> None:
     for photo in report.content.get("photos", []):
-        if not evidence_file(photo["sha256"]).is_file():
+        if not evidence_exists(photo["sha256"]):
             raise ReportRefused(
                 translation.gettext("A photo (%(sha)s…) is missing on disk; nothing was made.")
                 % {"sha": photo["sha256"][:12]}

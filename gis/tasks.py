@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils import translation
 from django_q.tasks import async_task
 
+from config.storage import uploads_storage
 from gis.importing import execute
 from gis.models import ImportRun
 
@@ -44,7 +44,7 @@ def run_import(run_pk: int) -> str:
 def local_copy(name: str) -> Iterator[Path]:
     """A path on this machine for a stored upload, whatever the storage backend."""
     try:
-        local = default_storage.path(name)
+        local = uploads_storage().path(name)
     except NotImplementedError:
         local = ""
     if local:
@@ -52,6 +52,6 @@ def local_copy(name: str) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="integra-upload-") as folder:
         path = Path(folder) / PurePosixPath(name).name
-        with default_storage.open(name, "rb") as source, path.open("wb") as sink:
+        with uploads_storage().open(name, "rb") as source, path.open("wb") as sink:
             shutil.copyfileobj(source, sink)
         yield path

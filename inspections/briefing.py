@@ -6,14 +6,15 @@ Rules:
 - A team's pack holds only what that team needs: its own visits, premises, tasks and
   people, the day's coordinator and briefing. Nothing of another team reaches it; the
   context is built from the team alone, never filtered from the whole day.
-- Rendering never goes over the network: the URL fetcher reads static and media files
-  from disk and refuses everything else. The map is inline SVG drawn here.
-- Packs are generated in a django-q2 worker and stored under
-  ``MEDIA_ROOT/briefings/<action-day-code>/`` with ``status.json`` beside them, which the
-  page polls. Generating again overwrites them (the task is idempotent) and removes packs
-  of teams that no longer exist.
-- A pack states the plan version (``ActionDay.version``) it shows, and its entry in the
-  status keeps that version: a pack made for an older plan is listed as outdated. Once
+- Rendering never goes over the network: the URL fetcher reads static files from the
+  static folders and ``/media/<storage>/<name>`` from the named storages (see
+  config/storage.py), and refuses everything else. The map is inline SVG drawn here.
+- Packs are generated in a django-q2 worker and stored in the "briefings" storage as
+  ``<action-day-code>/<key>.pdf``; their state and progress are a BriefingPack row,
+  which the page polls. Generating again overwrites them (the task is idempotent) and
+  removes packs of teams that no longer exist.
+- A pack states the plan version (``ActionDay.version``) it shows, and its file row
+  keeps that version: a pack made for an older plan is listed as outdated. Once
   the day is released, every change to the plan queues the packs again (see
   :func:`regenerate_after_release`), so participants never get a plan that was dropped.
 """
@@ -21,12 +22,11 @@ Rules:
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import os
+import mimetypes
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -44,15 +44,15 @@ from django_q.tasks import async_task
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from config.storage import NAMED, briefings_storage, read_file, write_file
 from gis.reference import svg_background
-from inspections.models import ActionDay, Team, Visit, VisitTask
+from inspections.models import ActionDay, BriefingPack, BriefingPackFile, Team, Visit, VisitTask
 from partners import audit
 from partners.models import AuditEntry, Municipality, Person
 
 COORDINATOR_KEY = "coordinator"
-STATUS_FILE = "status.json"
 # Relative URLs in the pack's HTML (``/static/...``) resolve against this base; the
-# fetcher maps them back onto the static and media folders.
+# fetcher maps them back onto the static folders and the named storages.
 BASE_URL = "file:///"
 ROUTE_COLOURS = ("#0b5cad", "#b3261e", "#1d7a3a", "#7b3fa0", "#c77700", "#00717a", "#5b4636")
 MAP_WIDTH = 680
@@ -70,8 +70,9 @@ class BriefingRefused(Exception):
 # -- Where packs live ------------------------------------------------------------------
 
 
-def pack_dir(action_day: ActionDay) -> Path:
-    return Path(settings.MEDIA_ROOT) / "briefings" / str(action_day.code)
+def pack_name(action_day: ActionDay, key: str) -> str:
+    """Where a pack is in the "briefings" storage."""
+    return f"{action_day.code}/{key}.pdf"
 
 
 def team_keys(teams: Iterable[Team]) -> dict[str, Team]:
@@ -92,38 +93,51 @@ def key_of(team: Team) -> str:
     )
 
 
-def pack_file(action_day: ActionDay, key: str) -> Path:
-    return pack_dir(action_day) / f"{key}.pdf"
+def pack_of(action_day: ActionDay) -> BriefingPack | None:
+    return BriefingPack.objects.filter(day=action_day).first()
 
 
 def read_status(action_day: ActionDay) -> dict[str, Any]:
-    """The last generation's status; ``{"state": "none"}`` when nothing was generated."""
-    try:
-        return json.loads((pack_dir(action_day) / STATUS_FILE).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+    """The last generation's state, progress and files; ``{"state": "none"}`` when
+    nothing was generated."""
+    pack = pack_of(action_day)
+    if pack is None:
         return {"state": "none", "files": {}}
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
+    return {
+        "state": pack.state,
+        "done": pack.progress,
+        "total": pack.total,
+        "version": pack.version,
+        "error": pack.error,
+        "requested_by": pack.requested_by,
+        "requested_at": pack.requested_at,
+        "finished_at": pack.generated_at,
+        "files": {
+            stored.key: {
+                "name": stored.name,
+                "bytes": stored.size,
+                "sha256": stored.sha256,
+                "version": stored.version,
+                "file": stored.file.name,
+            }
+            for stored in pack.files.all()
+        },
+    }
 
 
 def write_status(action_day: ActionDay, **values: Any) -> dict[str, Any]:
-    status = {**read_status(action_day), **values}
-    write_atomically(pack_dir(action_day) / STATUS_FILE, json.dumps(status, indent=1).encode())
-    return status
+    """Update (or start) the day's BriefingPack row and return the status as read."""
+    BriefingPack.objects.update_or_create(day=action_day, defaults=values)
+    return read_status(action_day)
 
 
 # -- Rendering without the network -----------------------------------------------------
 
 
 class LocalFetcher(URLFetcher):
-    """Serves ``/static/…`` and ``/media/…`` (and files inside those folders) from disk,
-    and ``data:`` URLs; refuses http, https and every other file."""
+    """Serves ``/static/…`` from the static folders, ``/media/<storage>/<name>`` from the
+    named storages (``/media/evidence/ab/abcdef…`` is a photo) and ``data:`` URLs;
+    refuses http, https and every other file."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if url.startswith("data:"):
@@ -131,46 +145,67 @@ class LocalFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Refused to fetch {url}: only local static and media files")
-        path = local_file(unquote(parts.path))
-        if path is None:
-            raise ValueError(f"Refused to fetch {url}: not a static or media file")
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type(path)})
+        url_path = unquote(parts.path)
+        content = stored_file(url_path)
+        if content is None:
+            path = static_file(url_path)
+            content = path.read_bytes() if path is not None else None
+        if content is None:
+            raise ValueError(f"Refused to fetch {url}: not a static or stored file")
+        return URLFetcherResponse(url, content, {"Content-Type": mime_type(url_path)})
 
 
-def local_file(url_path: str) -> Path | None:
-    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+def stored_file(url_path: str) -> bytes | None:
+    """The bytes of ``/media/<storage>/<name>`` from that named storage, or None when
+    the URL is not one or names no stored file. Names are relative to the storage: a
+    ``..``, an absolute name or an unknown storage is refused."""
     media_prefix = "/" + settings.MEDIA_URL.lstrip("/")
+    if not url_path.startswith(media_prefix):
+        return None
+    storage_name, _, name = url_path.removeprefix(media_prefix).partition("/")
+    parts = PurePosixPath(name).parts
+    if storage_name not in NAMED or not parts or ".." in parts or name.startswith("/"):
+        return None
+    try:
+        return read_file(NAMED[storage_name], name)  # type: ignore[arg-type]
+    except (FileNotFoundError, SuspiciousFileOperation, OSError):
+        return None
+
+
+def static_file(url_path: str) -> Path | None:
+    """A file of the static folders, by ``/static/…`` URL or by its path inside them."""
+    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
     if url_path.startswith(static_prefix):
         try:
             found = finders.find(url_path.removeprefix(static_prefix))
         except SuspiciousFileOperation:
             return None
         candidate = Path(found) if isinstance(found, str) else None
-    elif url_path.startswith(media_prefix):
-        candidate = Path(settings.MEDIA_ROOT) / url_path.removeprefix(media_prefix)
     else:
         candidate = Path(url_path)
     if candidate is None or not candidate.is_file():
         return None
     resolved = candidate.resolve()
-    return resolved if any(resolved.is_relative_to(root) for root in allowed_roots()) else None
+    return resolved if any(resolved.is_relative_to(root) for root in static_roots()) else None
 
 
-def allowed_roots() -> list[Path]:
-    roots = [Path(settings.MEDIA_ROOT), Path(settings.STATIC_ROOT)]
-    roots += [Path(folder) for folder in settings.STATICFILES_DIRS]
+def static_roots() -> list[Path]:
+    roots = [Path(settings.STATIC_ROOT)] + [Path(folder) for folder in settings.STATICFILES_DIRS]
     return [root.resolve() for root in roots]
 
 
-def mime_type(path: Path) -> str:
-    return {
+def mime_type(url_path: str) -> str:
+    known = {
         ".css": "text/css",
         ".svg": "image/svg+xml",
         ".png": "image/png",
         ".jpg": "image/jpeg",
         ".jpeg": "image/jpeg",
         ".woff2": "font/woff2",
-    }.get(path.suffix.lower(), "application/octet-stream")
+    }.get(PurePosixPath(url_path).suffix.lower())
+    # Photos are stored under their hash, without a suffix: WeasyPrint tells an image
+    # by its bytes, so a generic type serves them.
+    return known or mimetypes.guess_type(url_path)[0] or "application/octet-stream"
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -438,13 +473,13 @@ def mark_queued(action_day: ActionDay, *, requested_by: str) -> dict[str, Any]:
     """The status the page polls while the worker has yet to make the packs."""
     return write_status(
         action_day,
-        state="queued",
-        done=0,
+        state=BriefingPack.State.QUEUED,
+        progress=0,
         total=action_day.teams.count() + 1,
         version=action_day.version,
         error="",
         requested_by=requested_by,
-        requested_at=timezone.now().isoformat(),
+        requested_at=timezone.now(),
     )
 
 
@@ -465,38 +500,55 @@ def start_generation(*, action_day: ActionDay, user: Any) -> dict[str, Any]:
 
 
 def generate_packs(action_day_id: int) -> dict[str, Any]:
-    """Render and store every pack of the day, reporting progress in ``status.json``."""
+    """Render and store every pack of the day, reporting progress in its BriefingPack."""
     action_day = ActionDay.objects.select_related("municipality", "zone", "coordinator").get(
         pk=action_day_id
     )
     keys = team_keys(action_day.teams.all())
     jobs: list[tuple[str, Team | None]] = [(COORDINATOR_KEY, None), *keys.items()]
-    # Until this run ends, the packs of the previous one stay downloadable.
-    previous = read_status(action_day).get("files", {})
-    write_status(
-        action_day, state="running", done=0, total=len(jobs), version=action_day.version, error=""
+    pack, _ = BriefingPack.objects.update_or_create(
+        day=action_day,
+        defaults={
+            "state": BriefingPack.State.RUNNING,
+            "progress": 0,
+            "total": len(jobs),
+            "version": action_day.version,
+            "error": "",
+        },
     )
-    files: dict[str, dict[str, Any]] = {}
+    # Until this run ends, the packs of the previous one stay downloadable: each file
+    # row is replaced as its new file is stored.
     try:
         for done, (key, team) in enumerate(jobs, start=1):
             content = render_pack(action_day, team)
-            write_atomically(pack_file(action_day, key), content)
-            files[key] = {
-                "name": team.name if team else COORDINATOR_KEY,
-                "bytes": len(content),
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "version": action_day.version,
-            }
-            write_status(action_day, done=done, files={**previous, **files})
+            name = write_file(briefings_storage(), pack_name(action_day, key), content)
+            BriefingPackFile.objects.update_or_create(
+                pack=pack,
+                key=key,
+                defaults={
+                    "name": team.name if team else COORDINATOR_KEY,
+                    "file": name,
+                    "size": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "version": action_day.version,
+                },
+            )
+            BriefingPack.objects.filter(pk=pack.pk).update(progress=done)
     except Exception as error:
-        write_status(action_day, state="failed", error=str(error)[:300])
+        BriefingPack.objects.filter(pk=pack.pk).update(
+            state=BriefingPack.State.FAILED, error=str(error)[:300]
+        )
         raise
-    for stale in pack_dir(action_day).glob("*.pdf"):
-        if stale.stem not in files:
-            stale.unlink()
-    return write_status(
-        action_day, state="done", files=files, finished_at=timezone.now().isoformat()
+    for stale in pack.files.exclude(key__in=[key for key, _ in jobs]):
+        # Packs of teams that no longer exist: their row first, so none points nowhere.
+        stale_name = stale.file.name or ""
+        stale.delete()
+        if stale_name:
+            briefings_storage().delete(stale_name)
+    BriefingPack.objects.filter(pk=pack.pk).update(
+        state=BriefingPack.State.DONE, generated_at=timezone.now()
     )
+    return read_status(action_day)
 
 
 # Packs follow the plan only once it is out: before release nobody but the coordinator
@@ -531,6 +583,9 @@ def pack_version(action_day: ActionDay, key: str) -> int | None:
     return version if isinstance(version, int) else None
 
 
-def stored_pack(action_day: ActionDay, key: str) -> Path | None:
-    path = pack_file(action_day, key)
-    return path if key in read_status(action_day).get("files", {}) and path.is_file() else None
+def stored_pack(action_day: ActionDay, key: str) -> BriefingPackFile | None:
+    """The stored pack of ``key`` when its file is there to be read."""
+    stored = BriefingPackFile.objects.filter(pack__day=action_day, key=key).first()
+    if stored is None or not briefings_storage().exists(stored.file.name or ""):
+        return None
+    return stored

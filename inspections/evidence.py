@@ -1,27 +1,26 @@
-"""Photo evidence, stored once under its SHA-256 in ``MEDIA_ROOT/evidence/``.
+"""Photo evidence, stored once under its SHA-256 in the "evidence" storage.
 
 Rules: the bytes must hash to the name they are sent under; they must be a JPEG, PNG or
 WebP image that decodes, no larger than ``EVIDENCE_MAX_BYTES``; the photo must be one the
-submission's answers refer to. The file is written to a temporary name and moved into
-place, so a reader never sees half a photo; sending it again changes nothing.
+submission's answers refer to. The file is written whole or not at all (see
+config.storage.write_file), so a reader never sees half a photo; sending it again
+changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from config.storage import evidence_storage, read_file, write_file
 from inspections.checklists.definition import SHA256, photos_in
 from inspections.models import Evidence, Finding, Submission
 from inspections.sync import Problem, refresh_completeness
@@ -40,8 +39,21 @@ def max_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def evidence_path(sha256: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence" / sha256[:2] / sha256
+def evidence_name(sha256: str) -> str:
+    return Evidence.name_for(sha256)
+
+
+def evidence_exists(sha256: str) -> bool:
+    return bool(SHA256.match(sha256)) and evidence_storage().exists(evidence_name(sha256))
+
+
+def open_evidence(sha256: str) -> IO[bytes]:
+    """The stored photo, opened for reading (FileNotFoundError when it is not there)."""
+    return evidence_storage().open(evidence_name(sha256), "rb")
+
+
+def read_evidence(sha256: str) -> bytes:
+    return read_file(evidence_storage(), evidence_name(sha256))
 
 
 def inspect_image(data: bytes) -> tuple[str, int, int]:
@@ -82,7 +94,7 @@ def store_photo(*, user: Any, submission: Submission, sha256: str, data: bytes) 
             400, _("Hash mismatch"), _("The bytes do not hash to the name they were sent as.")
         )
     existing = Evidence.objects.filter(sha256=sha256).first()
-    if existing is not None and evidence_path(sha256).exists():
+    if existing is not None and evidence_exists(sha256):
         _refresh(submission)
         return StoredPhoto(created=False, evidence=existing)
     existing, created = keep_evidence(data, sha256, user)
@@ -94,7 +106,7 @@ def keep_evidence(data: bytes, sha256: str, user: Any) -> tuple[Evidence, bool]:
     """Write the image ``data`` (whose SHA-256 is ``sha256``) to the evidence store and
     record it once, whoever records it at the same time: (evidence, created)."""
     content_type, width, height = inspect_image(data)
-    write_atomically(evidence_path(sha256), data)
+    name = write_file(evidence_storage(), evidence_name(sha256), data, content_addressed=True)
     try:
         with transaction.atomic():
             return Evidence.objects.get_or_create(
@@ -105,24 +117,11 @@ def keep_evidence(data: bytes, sha256: str, user: Any) -> tuple[Evidence, bool]:
                     "width": width,
                     "height": height,
                     "uploaded_by": user,
+                    "file": name,
                 },
             )
     except IntegrityError:
         return Evidence.objects.get(sha256=sha256), False
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _refresh(submission: Submission) -> None:

@@ -8,6 +8,10 @@ from typing import Any
 
 import pytest
 
+# Files on S3 (moto's server on loopback) when INTEGRA_TEST_STORAGE=s3, and for tests
+# parametrised over the disk and S3.
+from tests.storage import _files_on_s3_when_asked, s3_endpoint  # noqa: F401
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 

@@ -4,7 +4,8 @@ the coordinator holding all, generated in the worker, downloaded by the right pe
 from __future__ import annotations
 
 import io
-import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django_q.conf import Conf
 from pypdf import PdfReader
 
+from config.storage import briefings_storage, evidence_storage, read_file, write_file
 from inspections import actions, briefing
 from inspections.models import ActionDay, VisitTask
 from partners.models import AuditEntry, Competency
@@ -32,6 +34,10 @@ OTHER_TEAMS = (
     "Stationsstraat 9",
     "+32 470 22 22 22",
 )
+
+
+def pack_bytes(action_day: ActionDay, key: str) -> bytes:
+    return read_file(briefings_storage(), briefing.pack_name(action_day, key))
 
 
 def pdf_text(content: bytes) -> tuple[int, str]:
@@ -141,15 +147,19 @@ class FetcherTests(BriefingCase):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)
 
-    def test_media_files_are_read_and_traversal_refused(self) -> None:
-        from django.conf import settings
-
-        media = Path(settings.MEDIA_ROOT)
-        media.mkdir(parents=True, exist_ok=True)
-        (media / "logo.svg").write_text("<svg/>")
-        assert briefing.LocalFetcher().fetch("file:///media/logo.svg").read() == b"<svg/>"
-        with pytest.raises(ValueError):
-            briefing.LocalFetcher().fetch("file:///media/../../../etc/passwd")
+    def test_stored_files_are_read_from_their_storage_and_traversal_refused(self) -> None:
+        write_file(evidence_storage(), "ab/logo", b"<svg/>")
+        fetcher = briefing.LocalFetcher()
+        assert fetcher.fetch("file:///media/evidence/ab/logo").read() == b"<svg/>"
+        for url in (
+            "file:///media/../../../etc/passwd",
+            "file:///media/evidence/../../../etc/passwd",
+            "file:///media/evidence//etc/passwd",
+            "file:///media/default/ab/logo",
+            "file:///media/evidence/ab/none",
+        ):
+            with pytest.raises(ValueError):
+                fetcher.fetch(url)
 
     def test_an_external_image_in_the_html_is_never_fetched(self) -> None:
         html = '<p>x</p><img src="http://127.0.0.1:9/never.png">'
@@ -164,10 +174,9 @@ class GenerationTests(BriefingCase):
         status = self.generate()
         assert status["state"] == "done" and status["done"] == status["total"] == 4
         assert set(status["files"]) == {"coordinator", "team-1", "team-2", "team-3"}
-        folder = Path(briefing.pack_dir(self.action_day))
-        assert (folder / "team-1.pdf").read_bytes().startswith(b"%PDF")
-        assert json.loads((folder / "status.json").read_text())["version"] == 1
-        _, text = pdf_text((folder / "team-2.pdf").read_bytes())
+        assert pack_bytes(self.action_day, "team-1").startswith(b"%PDF")
+        assert briefing.read_status(self.action_day)["version"] == 1
+        _, text = pdf_text(pack_bytes(self.action_day, "team-2"))
         assert "Restaurant Balisto" in text and "Car Wash Donut" not in text
 
     def test_generating_again_removes_packs_of_deleted_teams(self) -> None:
@@ -175,7 +184,7 @@ class GenerationTests(BriefingCase):
         self.day.teams["Team 3"].delete()
         status = self.generate()
         assert "team-3" not in status["files"]
-        assert not briefing.pack_file(self.action_day, "team-3").exists()
+        assert not briefings_storage().exists(briefing.pack_name(self.action_day, "team-3"))
 
     def test_coordinator_starts_generation_in_the_worker_and_the_page_polls(self) -> None:
         self.client.force_login(self.coordinator)
@@ -276,15 +285,20 @@ class DownloadTests(BriefingCase):
         assert "Team 2" not in body and generate not in body
 
     def test_a_pack_not_generated_yet_is_404(self) -> None:
-        briefing.pack_file(self.action_day, "team-1").unlink()
+        briefings_storage().delete(briefing.pack_name(self.action_day, "team-1"))
         self.client.force_login(self.police_inspector)
         assert self.client.get(self.pack_url("team-1")).status_code == 404
 
 
 class CommandTests(BriefingCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.folder = Path(tempfile.mkdtemp(prefix="briefing-command-"))
+        self.addCleanup(shutil.rmtree, self.folder, True)
+
     def test_command_writes_the_same_pack_as_the_worker(self) -> None:
         self.generate()
-        output = Path(briefing.pack_dir(self.action_day)) / "cli.pdf"
+        output = self.folder / "cli.pdf"
         call_command(
             "briefing_pack",
             str(self.action_day.code),
@@ -294,7 +308,7 @@ class CommandTests(BriefingCase):
             str(output),
             stdout=io.StringIO(),
         )
-        stored = briefing.pack_file(self.action_day, "team-1").read_bytes()
+        stored = pack_bytes(self.action_day, "team-1")
 
         def lines(content: bytes) -> list[str]:
             _, text = pdf_text(content)
@@ -306,8 +320,7 @@ class CommandTests(BriefingCase):
         ).exists()
 
     def test_command_without_team_writes_the_coordinator_pack(self) -> None:
-        output = Path(briefing.pack_dir(self.action_day)) / "all.pdf"
-        output.parent.mkdir(parents=True, exist_ok=True)
+        output = self.folder / "all.pdf"
         call_command(
             "briefing_pack", str(self.action_day.code), "-o", str(output), stdout=io.StringIO()
         )
@@ -315,7 +328,7 @@ class CommandTests(BriefingCase):
         assert "Night shop Trilby" in text and "Car Wash Donut" in text
 
     def test_command_refuses_unknown_day_or_team(self) -> None:
-        self.output = briefing.pack_dir(self.action_day) / "refused.pdf"
+        self.output = self.folder / "refused.pdf"
         with pytest.raises(CommandError):
             call_command("briefing_pack", "not-a-code", "-o", str(self.output))
         with pytest.raises(CommandError):

@@ -28,7 +28,7 @@ def decision_pdf(decision: Decision) -> bytes:
     document = decision.generated_documents.get(kind=Document.Kind.DECISION)
     assert documents.generate(document.pk) == Document.State.DONE
     document.refresh_from_db()
-    return documents.file_of(document).read_bytes()
+    return documents.content_of(document)
 
 
 def text_of(content: bytes) -> str:

@@ -218,7 +218,7 @@ class DraftingTests(CastTestCase):
             document.refresh_from_db()
             kinds[document.kind] = document
         assert set(kinds) == {"joint_report", "invitation", "minutes", "decision"}
-        content = documents.file_of(kinds["decision"]).read_bytes()
+        content = documents.content_of(kinds["decision"])
         reader = PdfReader(io.BytesIO(content))
         text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
         assert decision.identification in text

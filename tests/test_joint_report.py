@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from pypdf import PdfReader
 
+from config.storage import documents_storage
 from decisions import documents, rendering, reports
 from decisions.facts import ReportRefused
 from decisions.models import Document, FinalReportError, JointReport
@@ -21,6 +22,7 @@ from inspections.models import FindingAnswer, Sharing
 from partners.models import AuditEntry
 from tests.base import CastTestCase
 from tests.decision_fixtures import POLICE_NOTE, build_report_day, final_report
+from tests.storage import remove_photo, stored_names
 
 
 def pdf_text(content: bytes) -> str:
@@ -209,7 +211,7 @@ class ReportPdfTests(CastTestCase):
         document = report.documents.get()
         assert documents.generate(document.pk) == Document.State.DONE
         document.refresh_from_db()
-        stored = documents.file_of(document).read_bytes()
+        stored = documents.content_of(document)
         assert document.sha256 == hashlib.sha256(stored).hexdigest()
         assert document.size == len(stored) and document.version == 1 and document.done == 3
         assert pdfa_part(stored) == "3"
@@ -227,18 +229,15 @@ class ReportPdfTests(CastTestCase):
     def test_a_photo_missing_on_disk_fails_the_pdf_clearly_and_leaves_no_file(self) -> None:
         report = final_report(self.cast, self.built)
         document = report.documents.get()
-        from decisions.facts import evidence_file
-
-        evidence_file(self.built.photos[1]).unlink()
+        remove_photo(self.built.photos[1])
         assert documents.generate(document.pk) == Document.State.FAILED
         document.refresh_from_db()
         assert "missing on disk" in document.error
-        assert document.path == "" and not list(documents.storage_root().rglob("*.pdf"))
+        assert document.file.name == ""
+        assert not stored_names(documents_storage())
 
     def test_a_photo_missing_on_disk_refuses_the_report(self) -> None:
-        from decisions.facts import evidence_file
-
-        evidence_file(self.built.photos[0]).unlink()
+        remove_photo(self.built.photos[0])
         with pytest.raises(ReportRefused, match="missing on disk"):
             reports.compile_report(visit=self.built.visit, user=self.mayor)
         assert not JointReport.objects.exists()

@@ -348,7 +348,7 @@ class FrenchDocumentsOfABrusselsCommuneTests(CastTestCase):
         document = decision.documents.get(kind=Document.Kind.DECISION)
         assert documents.generate(document.pk) == Document.State.DONE
         document.refresh_from_db()
-        text = pdf_text(documents.file_of(document).read_bytes())
+        text = pdf_text(documents.content_of(document))
         assert "Nouvelle loi communale art. 134quinquies" in text
         assert "Code bruxellois du Logement art. 4" in text
         assert not DUTCH_LAW.search(text), DUTCH_LAW.search(text)

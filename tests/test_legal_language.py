@@ -31,7 +31,7 @@ def decision_pdf_text(decision: object) -> str:
         if document.kind == Document.Kind.DECISION:
             assert documents.generate(document.pk) == Document.State.DONE
             document.refresh_from_db()
-            return pdf_text(documents.file_of(document).read_bytes())
+            return pdf_text(documents.content_of(document))
     raise AssertionError("no decision document")
 
 

@@ -18,12 +18,12 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from decisions.facts import evidence_file
 from decisions.models import JointReport
 from inspections.models import FindingAnswer
 from partners.models import AuditEntry
 from tests.base import CastTestCase
 from tests.decision_fixtures import ReportDay, build_report_day, final_report
+from tests.storage import remove_photo
 
 
 def fetch(user: User, report: JointReport) -> Any:
@@ -129,7 +129,7 @@ class PhotoZipTests(CastTestCase):
         self.assertEqual(entry.municipality, self.city_a)
 
     def test_a_photo_missing_on_disk_sends_nothing_and_says_why(self) -> None:
-        evidence_file(self.built.photos[1]).unlink()
+        remove_photo(self.built.photos[1])
         client = Client()
         client.cookies["django_language"] = "en"
         client.force_login(self.mayor)

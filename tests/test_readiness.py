@@ -84,9 +84,10 @@ class ReadinessTests(TestCase):
             # A folder inside a plain file: no one, not even root, can write there.
             blocker = Path(tmp) / "not-a-folder"
             blocker.write_text("")
+            # One named storage (the photos') is enough to make the node unready.
             storages = {
                 **settings.STORAGES,
-                "default": {
+                "evidence": {
                     "BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": str(blocker / "media")},
                 },

@@ -19,7 +19,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from gis.models import ImportRun, Signal
-from inspections.evidence import evidence_path, store_photo
+from inspections.evidence import evidence_exists, store_photo
 from inspections.models import ActionDay, Evidence, Finding, FindingAnswer, Submission
 from inspections.sync import submit
 from partners.models import AuditEntry
@@ -119,7 +119,7 @@ class RetentionTests(CastTestCase):
 
     def test_purge_removes_personal_data_of_old_closed_cases(self) -> None:
         photo_sha = hashlib.sha256(self.old_photo).hexdigest()
-        self.assertTrue(evidence_path(photo_sha).exists())
+        self.assertTrue(evidence_exists(photo_sha))
         with self.captureOnCommitCallbacks(execute=True):
             call_command("purge_personal_data", stdout=io.StringIO())
         finding = Finding.objects.get(pk=self.old_finding.pk)
@@ -132,7 +132,7 @@ class RetentionTests(CastTestCase):
             self.assertNotIn("police_notes", submission.answers)
             self.assertNotIn("documents", submission.answers)
         self.assertFalse(Evidence.objects.filter(sha256=photo_sha).exists())
-        self.assertFalse(evidence_path(photo_sha).exists())
+        self.assertFalse(evidence_exists(photo_sha))
         self.old.visits[0].refresh_from_db()
         self.assertEqual(self.old.visits[0].notes, "")
         self.old_signal.refresh_from_db()
@@ -146,7 +146,7 @@ class RetentionTests(CastTestCase):
         self.assertIn("documents", recent.answers)
         sha = hashlib.sha256(self.recent_photo).hexdigest()
         self.assertTrue(Evidence.objects.filter(sha256=sha).exists())
-        self.assertTrue(evidence_path(sha).exists())
+        self.assertTrue(evidence_exists(sha))
         police = Finding.objects.get(visit=self.old.visits[1], partner=self.police)
         self.assertIn("police_notes", police.answers)
 

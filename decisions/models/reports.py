@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import documents_storage
 from inspections.models import Visit
 from partners.models import Municipality, Partner
 
@@ -165,8 +166,8 @@ class ReportSignOff(models.Model):
 
 
 class Document(models.Model):
-    """A generated official PDF (PDF/A), stored privately under
-    ``MEDIA_ROOT/decisions/`` with its version and SHA-256. Generated once by a worker;
+    """A generated official PDF (PDF/A), stored privately in the "documents" storage
+    (``<kind>/<code>-v<version>.pdf``) with its version and SHA-256. Generated once by a worker;
     ``state``, ``done`` and ``total`` are the progress the page polls."""
 
     class Kind(models.TextChoices):
@@ -203,7 +204,7 @@ class Document(models.Model):
     done = models.PositiveSmallIntegerField(default=0)
     total = models.PositiveSmallIntegerField(default=3)
     error = models.CharField(max_length=300, blank=True)
-    path = models.CharField(max_length=300, blank=True)
+    file = models.FileField(storage=documents_storage, max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

@@ -156,14 +156,15 @@ def document_download(request: HttpRequest, code: str) -> FileResponse:
     document = Document.objects.filter(code=code, state=Document.State.DONE).first()
     if document is None or not document_readable(request.user, document):
         raise Http404("No such document")
-    path = documents.file_of(document)
-    if not path.is_file():
-        raise Http404("No such document")
+    try:
+        stream = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as missing:
+        raise Http404("No such document") from missing
     audit.record(
         request.user, AuditEntry.Action.EXPORT, document, kind=document.kind, sha256=document.sha256
     )
     response = FileResponse(
-        path.open("rb"),
+        stream,
         as_attachment=True,
         filename=documents.download_name(document),
         content_type="application/pdf",

@@ -11,13 +11,13 @@ from typing import Any
 import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.storage import uploads_storage
 from gis.access import IMPORT_ROLES, visible_imports
 from gis.forms.imports import MappingForm, UploadForm
 from gis.importing import refuse, start_run
@@ -76,7 +76,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         },
         status=ImportRun.Status.PREVIEW,
     )
-    run.stored_file = default_storage.save(f"imports/{run.code}/{upload.name}", upload)
+    run.stored_file = uploads_storage().save(f"imports/{run.code}/{upload.name}", upload)
     run.save(update_fields=["stored_file"])
     refuse_unreadable(run)
     return redirect("gis-import-detail", code=run.code)
@@ -240,7 +240,7 @@ def import_retry(request: HttpRequest, code: Any) -> HttpResponse:
     run = get_import_for_user(request, code)
     if not run.can_retry:
         return redirect("gis-import-detail", code=run.code)
-    if not default_storage.exists(run.stored_file):
+    if not uploads_storage().exists(run.stored_file):
         messages.error(request, _("The uploaded file is no longer kept: upload it again."))
         return redirect("gis-imports")
     again = start_run(

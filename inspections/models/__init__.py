@@ -1,5 +1,6 @@
 """The inspections app's models, one module per feature."""
 
+from inspections.models.briefing import BriefingPack, BriefingPackFile
 from inspections.models.checklists import (
     ChecklistTemplate,
     ChecklistVersion,
@@ -26,6 +27,8 @@ from inspections.models.planning import (
 __all__ = [
     "TRAFFICKING_COMPETENCY",
     "ActionDay",
+    "BriefingPack",
+    "BriefingPackFile",
     "ChecklistTemplate",
     "ChecklistVersion",
     "DeviceToken",

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import evidence_storage
 from gis.models import Indicator, Signal
 from inspections.models.checklists import ChecklistTemplate, ChecklistVersion, Sharing
 from inspections.models.planning import Visit
@@ -152,9 +153,11 @@ class Submission(models.Model):
 
 
 class Evidence(models.Model):
-    """A photo, stored once under its SHA-256 (``MEDIA_ROOT/evidence/ab/abcdef…``)."""
+    """A photo, stored once under its SHA-256 in the "evidence" storage (``ab/abcdef…``;
+    on disk ``MEDIA_ROOT/evidence/ab/abcdef…``)."""
 
     sha256 = models.CharField(max_length=64, unique=True)
+    file = models.FileField(storage=evidence_storage, max_length=100, blank=True)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=40)
     width = models.PositiveIntegerField()
@@ -171,9 +174,16 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.sha256
 
+    @staticmethod
+    def name_for(sha256: str) -> str:
+        """The photo's name in the evidence storage: content-addressed, two-letter fan-out."""
+        return f"{sha256[:2]}/{sha256}"
+
     @property
     def relative_path(self) -> str:
-        return f"evidence/{self.sha256[:2]}/{self.sha256}"
+        """Where the photo is under ``MEDIA_ROOT`` with the storage on disk; code that
+        reads or removes the file uses ``file`` (the "evidence" storage) instead."""
+        return f"evidence/{self.name_for(self.sha256)}"
 
 
 class DeviceToken(models.Model):

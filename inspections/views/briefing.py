@@ -123,12 +123,16 @@ def pack_download_name(action_day: ActionDay, key: str, version: int | None) -> 
 def briefing_download(request: HttpRequest, code: str, key: str) -> FileResponse:
     action_day = get_participating_day(request, code)
     pack = next((pack for pack in packs_for(request.user, action_day) if pack["key"] == key), None)
-    path = briefing.stored_pack(action_day, key) if pack else None
-    if pack is None or path is None:
+    stored = briefing.stored_pack(action_day, key) if pack else None
+    if pack is None or stored is None:
         raise Http404("No such briefing pack")
+    try:
+        stream = stored.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("No such briefing pack") from missing
     audit.record(request.user, AuditEntry.Action.EXPORT, action_day, briefing=key)
     response = FileResponse(
-        path.open("rb"),
+        stream,
         as_attachment=True,
         filename=pack_download_name(action_day, key, pack["version"]),
         content_type="application/pdf",
