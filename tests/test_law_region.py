@@ -285,8 +285,11 @@ class CatalogueOfTheRegionTests(CastTestCase):
         seed_field_checklists()
         published = version_of("housing-quality")
         self.client.force_login(self.coordinator)
-        self.client.post(reverse("checklist-new-draft", args=[published.code]))
-        draft = ChecklistVersion.objects.get(template=published.template, status="draft")
+        # The shared checklist is adapted into the city's copy, which the builder edits.
+        self.client.post(reverse("checklist-adapt", args=[published.code]))
+        draft = ChecklistVersion.objects.get(
+            template__adapted_from=published.template, status="draft"
+        )
         item = draft.question("unfit_space")
         assert item is not None
         initial = QuestionForm.initial_for(item) | {"label_en": "Living in an unfit space?"}
