@@ -109,6 +109,17 @@ POST_ROUTES = {
     "decision-regenerate",
     "api-v1:post_finding",
     "api-v1:visit_outcome",
+    "cases:meeting-create",
+    "cases:meeting-participant-add",
+    "cases:meeting-acknowledge",
+    "cases:meeting-agenda-add",
+    "cases:meeting-decision",
+    "cases:meeting-share",
+    "cases:meeting-minutes",
+    "cases:meeting-hold",
+    "cases:case-action-complete",
+    "cases:instrument-create",
+    "action-day-from-case",
     "cases:subject-new",
     "cases:subject-link-new",
     "cases:subject-office-move",
@@ -187,6 +198,7 @@ class Fixture:
         )
         self.version = version_of("police-identities")
         self.police_partner = case.police
+        self.meeting, self.meeting_case, self.case_action = case_meeting(case)
         # A company and its manager in city A's subject register, linked.
         self.company = add_subject(
             municipality=case.city_a, user=case.coordinator, kind="company", name="Matrix BV"
@@ -255,6 +267,12 @@ class Fixture:
             return {"code": str(self.report.code)}
         if name.startswith("decision-"):
             return {"code": str(self.decision.code)}
+        if name.startswith("cases:meeting"):
+            return {"code": str(self.meeting.code), "case": str(self.meeting_case.code)}
+        if name == "cases:case-action-complete":
+            return {"code": str(self.case_action.code)}
+        if name == "action-day-from-case":
+            return {"code": str(self.meeting_case.code)}
         if name.startswith("cases:triage-"):
             return {"code": str(self.desk_signal.code)}
         if name in CASE_FILE_ROUTES:
@@ -315,6 +333,58 @@ def case_file(case: Any) -> Any:
         sharing=Entry.Sharing.CASE_TEAM,
     )
     return opened
+
+
+def case_meeting(case: Any) -> tuple[Any, Any, Any]:
+    """A case of city A with the coordinator and the police in its team, on the agenda of
+    a meeting the coordinator chairs under Protocol A with the police taking part, which
+    gave the police an action. The administrator ("dpo") coordinates the city but is not
+    in the case team."""
+    from datetime import date
+
+    from cases.actions import meetings as meeting_actions
+    from cases.actions.files import add_member, add_subject_to_case, open_case
+    from cases.models import Approach, Instrument, Phenomenon, Subject
+
+    opened = open_case(
+        municipality=case.city_a,
+        user=case.coordinator,
+        title="Meeting matrix case",
+        phenomenon=Phenomenon.DRUGS,
+    )
+    add_member(case=opened, person=case.police_inspector.person, user=case.coordinator)
+    premises = make_premises(case.city_a, 703)
+    subject = Subject.objects.create(
+        municipality=case.city_a, kind=Subject.Kind.PREMISES, name=premises.name, premises=premises
+    )
+    add_subject_to_case(case=opened, subject=subject, user=case.coordinator)
+    meeting = meeting_actions.schedule_meeting(
+        municipality=case.city_a,
+        user=case.coordinator,
+        title="Matrix meeting",
+        held_on=date.today(),
+        frame="protocol",
+        protocol=SharingProtocol.objects.get(title="Protocol A"),
+    )
+    meeting_actions.add_participant(
+        meeting=meeting, person=case.police_inspector.person, user=case.coordinator
+    )
+    item = meeting_actions.put_on_agenda(meeting=meeting, case=opened, user=case.coordinator)
+    instrument = Instrument.objects.create(
+        partner=case.police,
+        code="judicial-referral",
+        kind=Instrument.Kind.JUDICIAL,
+        title_nl="Proces-verbaal",
+        title_fr="Procès-verbal",
+        title_en="Official report",
+    )
+    (action,) = meeting_actions.record_decision(
+        item=item,
+        user=case.coordinator,
+        approach=Approach.INTEGRATED,
+        actions=[(instrument, case.police, date.today(), "")],
+    )
+    return meeting, opened, action
 
 
 def fill(route: str, values: dict[str, str]) -> str:
@@ -722,6 +792,35 @@ EXPECTED: dict[str, str] = {
     "GET api-v1:visit_outcome": "405 405 405 405 405 405 405 405 405",
     "POST api-v1:visit_outcome": "401 400 400 400 400 400 400 400 400",
     "GET api-v1:api-root": "404 404 404 404 404 404 404 404 404",
+    # Case meetings: the city's coordinators (the administrator too) and the meeting's
+    # participants (the police) see a meeting; only coordinators run it. The meeting's
+    # case team is the coordinator and the police: the administrator is outside it.
+    "GET cases:meeting-list": "302 200 200 200 200 200 200 200 200",
+    "GET cases:meeting-create": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-create": "302 302 403 403 403 403 403 302 302",
+    "GET cases:meeting": "302 404 404 404 404 404 200 200 200",
+    "GET cases:meeting-participant-add": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-participant-add": "302 404 404 404 404 404 403 302 302",
+    "GET cases:meeting-acknowledge": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-acknowledge": "302 404 404 404 404 404 302 403 302",
+    "GET cases:meeting-agenda-add": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-agenda-add": "302 404 404 404 404 404 403 302 302",
+    "GET cases:meeting-decision": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-decision": "302 404 404 404 404 404 403 404 302",
+    "GET cases:meeting-share": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-share": "302 404 404 404 404 404 302 302 302",
+    "GET cases:meeting-minutes": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-minutes": "302 404 404 404 404 404 403 302 302",
+    "GET cases:meeting-hold": "302 405 405 405 405 405 405 405 405",
+    "POST cases:meeting-hold": "302 404 404 404 404 404 403 302 302",
+    "GET cases:case-action-complete": "302 405 405 405 405 405 405 405 405",
+    "POST cases:case-action-complete": "302 404 404 404 404 404 302 404 302",
+    "GET cases:instrument-list": "302 200 200 200 200 200 200 200 200",
+    "GET cases:instrument-create": "302 405 405 405 405 405 405 405 405",
+    "POST cases:instrument-create": "302 302 403 403 403 403 403 302 302",
+    # Plan an action day from a case: a coordinator in the case team.
+    "GET action-day-from-case": "302 405 405 405 405 405 405 405 405",
+    "POST action-day-from-case": "302 404 404 404 404 404 403 404 302",
     # Every person of a municipality files signals and follows their own; the city's
     # coordinators and administrators triage them (the outsider triages city B's: the
     # queue answers, city A's signal is not found).
