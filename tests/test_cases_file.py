@@ -380,3 +380,50 @@ class CasePageTests(CastTestCase):
         self.assertRedirects(response, reverse("cases:case", kwargs={"code": case.code}))
         self.client.force_login(self.police_inspector)
         self.assertEqual(self.client.get(reverse("cases:case-new")).status_code, 403)
+
+
+class CasePageQueryTests(CastTestCase):
+    def test_the_case_page_asks_the_same_number_of_queries_whatever_the_case_size(
+        self,
+    ) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        case = open_case(
+            municipality=self.city_a,
+            user=self.coordinator,
+            title="Growing",
+            phenomenon=Phenomenon.DRUGS,
+        )
+        url = reverse("cases:case", kwargs={"code": case.code})
+        self.client.force_login(self.coordinator)
+
+        def grow(number: int) -> None:
+            subject = Subject.objects.create(
+                municipality=self.city_a, kind=Subject.Kind.COMPANY, name=f"Company {number}"
+            )
+            add_subject_to_case(case=case, subject=subject, user=self.coordinator)
+            for sharing in (Entry.Sharing.CASE_TEAM, Entry.Sharing.INTERNAL):
+                add_entry(
+                    case=case,
+                    user=self.coordinator,
+                    fact=f"Fact {number}",
+                    source="Register",
+                    kind=Entry.Kind.HALF_OPEN,
+                    known_on=date(2026, 1, 1),
+                    sharing=sharing,
+                    subject=subject,
+                )
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(captured)
+
+        grow(0)
+        small = queries()
+        for number in range(1, 8):
+            grow(number)
+        add_member(case=case, person=self.police_inspector.person, user=self.coordinator)
+        add_member(case=case, person=self.social_inspector.person, user=self.coordinator)
+        self.assertEqual(queries(), small)
