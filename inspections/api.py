@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Response, Status
 from ninja.security import HttpBearer, SessionAuth
 
+from inspections.access import visible_checklists
 from inspections.evidence import max_bytes, store_photo
 from inspections.field_access import checklists_by_visit, field_days, field_visits, late_detail
 from inspections.models import ChecklistVersion, DeviceToken, Finding, Submission
@@ -186,9 +187,11 @@ class ChecklistOut(Schema):
 
 @api.get("/checklists/{code}", response=ChecklistOut, summary="A published checklist version")
 def checklist(request: HttpRequest, code: uuid.UUID) -> dict[str, Any]:
+    # Another city's own copy of a checklist is not found, as on the builder's pages.
     version = (
         ChecklistVersion.objects.select_related("template")
         .filter(code=code, status=ChecklistVersion.Status.PUBLISHED)
+        .filter(template__in=visible_checklists(request.user))
         .first()
     )
     if version is None:

@@ -142,6 +142,17 @@ class ChecklistOwnershipTests(CastTestCase):
         draft.refresh_from_db()
         self.assertFalse(draft.is_published)
 
+    def test_the_field_api_does_not_serve_another_citys_copy(self) -> None:
+        draft = adapt_checklist(
+            template=self.shared.template, user=self.coordinator, municipality=self.city_a
+        )
+        draft.publish()
+        url = reverse("api-v1:checklist", args=[draft.code])
+        self.client.force_login(self.social_inspector)
+        self.assertEqual(self.client.get(url).json()["template"], draft.template.slug)
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
     def test_a_city_cannot_adapt_for_another_city(self) -> None:
         response = self.adapt(self.coordinator, self.shared, owner=f"city:{self.city_b.code}")
         self.assertEqual(response.status_code, 302)
