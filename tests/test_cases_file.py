@@ -20,7 +20,7 @@ from cases.actions.files import (
     remove_member,
     remove_subject_from_case,
 )
-from cases.models import Approach, Case, Entry, Phenomenon, Subject
+from cases.models import AgendaItem, Approach, Case, Entry, Meeting, Phenomenon, Subject
 from partners.models import AuditEntry, Role, SharingProtocol
 from tests.base import CastTestCase
 from tests.cast import make_user
@@ -427,3 +427,50 @@ class CasePageQueryTests(CastTestCase):
         add_member(case=case, person=self.police_inspector.person, user=self.coordinator)
         add_member(case=case, person=self.social_inspector.person, user=self.coordinator)
         self.assertEqual(queries(), small)
+
+
+class BoundEntryTests(CastTestCase):
+    def test_an_entry_shared_under_458ter_is_marked_with_its_purpose(self) -> None:
+        case = open_case(
+            municipality=self.city_a,
+            user=self.coordinator,
+            title="Consultation",
+            phenomenon=Phenomenon.HUMAN_TRAFFICKING,
+        )
+        meeting = Meeting.objects.create(
+            municipality=self.city_a,
+            title="Closed consultation",
+            held_on=date(2026, 2, 1),
+            frame=Meeting.Frame.ART_458TER,
+            purpose="protecting the victims of the Wilby parlours",
+        )
+        with self.assertRaisesMessage(ValidationError, "art. 458ter consultation with this case"):
+            add_entry(
+                case=case,
+                user=self.coordinator,
+                fact="Shared in confidence",
+                source="Victim support",
+                kind=Entry.Kind.CLOSED,
+                known_on=date(2026, 2, 1),
+                sharing=Entry.Sharing.CASE_TEAM,
+                meeting=meeting,
+            )
+        AgendaItem.objects.create(meeting=meeting, case=case)
+        add_entry(
+            case=case,
+            user=self.coordinator,
+            fact="Shared in confidence",
+            source="Victim support",
+            kind=Entry.Kind.CLOSED,
+            known_on=date(2026, 2, 1),
+            sharing=Entry.Sharing.CASE_TEAM,
+            meeting=meeting,
+        )
+        self.client.cookies["django_language"] = "en"
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("cases:case", kwargs={"code": case.code}))
+        self.assertContains(
+            response, "Only for the purpose of protecting the victims of the Wilby parlours"
+        )
+        # Bound to its purpose, it is not used for the risk assessment either.
+        self.assertContains(response, "Nothing in the case raises its risk yet.")
