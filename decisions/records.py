@@ -8,7 +8,7 @@ from partners import backup
 
 # Where documents are stored (decisions/documents.py writes them there): a storage of
 # settings.STORAGES and the folder inside it.
-DOCUMENT_STORAGE, DOCUMENT_FOLDER = "default", "decisions/"
+DOCUMENT_STORAGE, DOCUMENT_FOLDER = "documents", ""
 
 
 def register() -> None:

@@ -31,7 +31,7 @@ from partners import backup, privacy
 
 # Where uploaded layers are stored (gis/views/imports.py saves them there); the name of
 # a storage in settings.STORAGES, and the folder inside it.
-UPLOAD_STORAGE = "default"
+UPLOAD_STORAGE = "uploads"
 UPLOAD_FOLDER = "imports/"
 
 

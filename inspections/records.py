@@ -33,8 +33,8 @@ CLOSED_STATUSES = ("closed", "reported")
 # Where photos and briefing packs are stored (inspections/evidence.py and
 # inspections/briefing.py write them there): a storage of settings.STORAGES and the
 # folder inside it.
-EVIDENCE_STORAGE, EVIDENCE_FOLDER = "default", "evidence/"
-BRIEFING_STORAGE, BRIEFING_FOLDER = "default", "briefings/"
+EVIDENCE_STORAGE, EVIDENCE_FOLDER = "evidence", ""
+BRIEFING_STORAGE, BRIEFING_FOLDER = "briefings", ""
 
 
 def register() -> None:
