@@ -43,6 +43,13 @@ class MeetingTestCase(CastTestCase):
     """A case of city A with the coordinator and the social inspector in its team, two
     premises among its subjects, and instruments for the city and the social inspection."""
 
+    protocol: SharingProtocol
+    tax: Partner
+    tax_officer: Any
+    action_day_instrument: Instrument
+    social_inspection: Instrument
+    tax_audit: Instrument
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -141,9 +148,7 @@ class ScheduleTests(MeetingTestCase):
 
     def test_the_chair_is_the_first_participant_and_scheduling_is_audited(self) -> None:
         meeting = self.schedule()
-        self.assertEqual(
-            [p.person.user for p in meeting.participants.all()], [self.coordinator]
-        )
+        self.assertEqual([p.person.user for p in meeting.participants.all()], [self.coordinator])
         self.assertTrue(
             AuditEntry.objects.filter(
                 action=AuditEntry.Action.CREATE, object_code=str(meeting.code)
@@ -215,8 +220,9 @@ class ParticipantTests(MeetingTestCase):
         self.assertIn("Not yet acknowledged", page)
         self.client.post(reverse("cases:meeting-acknowledge", kwargs={"code": meeting.code}))
         self.assertIsNotNone(
-            Participant.objects.get(meeting=meeting, person__user=self.social_inspector)
-            .acknowledged_at
+            Participant.objects.get(
+                meeting=meeting, person__user=self.social_inspector
+            ).acknowledged_at
         )
         self.assertTrue(
             AuditEntry.objects.filter(
@@ -274,9 +280,7 @@ class DecisionTests(MeetingTestCase):
         )
         # The social inspector completes their action.
         actions.complete_action(action=created[0], user=self.social_inspector, result="6 PVs")
-        self.assertEqual(
-            CaseAction.objects.get(pk=created[0].pk).status, CaseAction.Status.DONE
-        )
+        self.assertEqual(CaseAction.objects.get(pk=created[0].pk).status, CaseAction.Status.DONE)
 
     def test_an_action_for_a_partner_not_at_the_table_is_refused(self) -> None:
         item = actions.put_on_agenda(meeting=self.meeting, case=self.case, user=self.coordinator)
@@ -360,20 +364,14 @@ class PlanActionDayTests(MeetingTestCase):
 
         request = RequestFactory().get("/")
         request.user = self.coordinator
-        html = render_to_string(
-            "cases/_case_actions.html", {"case": self.case, "request": request}
-        )
+        html = render_to_string("cases/_case_actions.html", {"case": self.case, "request": request})
         self.assertNotIn("Plan an action day", html)
         Case.objects.filter(pk=self.case.pk).update(approach=Approach.INTEGRATED)
         self.case.refresh_from_db()
-        html = render_to_string(
-            "cases/_case_actions.html", {"case": self.case, "request": request}
-        )
+        html = render_to_string("cases/_case_actions.html", {"case": self.case, "request": request})
         self.assertIn("Plan an action day", html)
         request.user = self.social_inspector
-        html = render_to_string(
-            "cases/_case_actions.html", {"case": self.case, "request": request}
-        )
+        html = render_to_string("cases/_case_actions.html", {"case": self.case, "request": request})
         self.assertNotIn("Plan an action day", html)
 
 
@@ -397,7 +395,9 @@ class OutcomeTests(MeetingTestCase):
         )
         kinds = {outcome.kind for outcome in outcomes(self.coordinator, self.case)}
         self.assertTrue({"action_day", "decision", "joint_report"} <= kinds, kinds)
-        day_outcome = next(o for o in outcomes(self.coordinator, self.case) if o.kind == "action_day")
+        day_outcome = next(
+            o for o in outcomes(self.coordinator, self.case) if o.kind == "action_day"
+        )
         self.assertIn("1 finding", day_outcome.text.replace("2 findings", "1 finding"))
         # The analyst may not read the decision register: their list has no decision.
         self.assertNotIn("decision", {o.kind for o in outcomes(self.analyst, self.case)})
