@@ -151,6 +151,14 @@ class FilingTests(SignalTestCase):
         self.assertEqual(signal.subject_name, "")
         self.assertEqual(signal.enterprise_number, "")
 
+    def test_without_script_the_search_comes_back_with_the_matches_to_choose_from(self) -> None:
+        self.client.force_login(self.clerk)
+        response = self.client.post(FILE_URL, self.form(about="premises", premises_query="lotus"))
+        self.assertContains(response, "Search for the premises and choose it.", status_code=400)
+        self.assertContains(response, f'value="{self.premises.code}"', status_code=400)
+        self.assertContains(response, "Six mattresses behind the shop.", status_code=400)
+        self.assertFalse(DeskSignal.objects.exists())
+
     def test_a_premises_of_another_city_cannot_be_chosen(self) -> None:
         elsewhere = make_premises(self.city_b, 2, name="Salon Malmedy")
         self.client.force_login(self.clerk)
@@ -228,6 +236,8 @@ class FilingTests(SignalTestCase):
         self.client.force_login(loner)
         self.assertEqual(self.client.get(FILE_URL).status_code, 403)
         self.assertEqual(self.client.get(MINE_URL).status_code, 403)
+        search = reverse("cases:signal-premises-search")
+        self.assertEqual(self.client.get(search, {"premises_query": "lotus"}).status_code, 403)
 
     def test_infer_desk_by_role(self) -> None:
         self.assertEqual(infer_desk(person_of(self.coordinator)), "")
