@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_WORKERS ?= 2
 PYTEST := $(VENV)/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS)
 
-.PHONY: demo test setup lint typecheck pytest pytest-postgres bench chromium messages clean \
+.PHONY: demo test setup lint typecheck pytest pytest-postgres pytest-s3 bench chromium messages clean \
 	restore-check load crash-test fuzz
 
 demo: setup
@@ -31,7 +31,7 @@ demo: setup
 	@# The worker runs beside the web server; Ctrl-C stops both.
 	trap 'kill 0' EXIT; $(MANAGE) qcluster & $(MANAGE) runserver 127.0.0.1:8000
 
-test: setup chromium lint typecheck pytest pytest-postgres
+test: setup chromium lint typecheck pytest pytest-postgres pytest-s3
 
 setup: $(VENV)/.synced messages
 
@@ -75,6 +75,14 @@ pytest-postgres: setup
 	@if [ -n "$(POSTGRES)" ]; then echo "== again on PostgreSQL ($(POSTGRES))"; \
 	  INTEGRA_WALKS=fr INTEGRA_SECOND_RUN=1 DATABASE_URL="$(POSTGRES)" $(PYTEST); \
 	else echo "== no PostgreSQL reachable: suite ran on SQLite only"; fi
+
+# The tests of the files' paths again with every storage on S3: moto's S3 server on a
+# loopback port, started by the tests themselves (tests/storage.py), SQLite.
+S3_TESTS := tests/test_storage.py tests/test_photo_zip.py tests/test_decision_document.py \
+	tests/test_briefing_pack.py
+pytest-s3: setup
+	@echo "== files on S3 (moto's server on loopback)"
+	INTEGRA_TEST_STORAGE=s3 DATABASE_URL= $(PYTEST) -m "not browser" $(S3_TESTS)
 
 bench: setup
 	$(PY) -m bench

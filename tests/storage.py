@@ -116,11 +116,19 @@ def use_storage(kind: str, settings: Any, request: pytest.FixtureRequest) -> str
     return bucket
 
 
-def remove_photo(sha256: str) -> None:
-    """Take a stored photo away, wherever the evidence storage is."""
+def remove_photo(sha256: str, case: Any = None) -> None:
+    """Take a stored photo away, wherever the evidence storage is; given a test case,
+    put it back when the test ends (on S3 one bucket serves the test class, on disk each
+    test has its own copy)."""
+    from config.storage import read_file, write_file
     from inspections.evidence import evidence_name, evidence_storage
 
-    evidence_storage().delete(evidence_name(sha256))
+    storage = evidence_storage()
+    name = evidence_name(sha256)
+    if case is not None:
+        content = read_file(storage, name)
+        case.addCleanup(write_file, storage, name, content)
+    storage.delete(name)
 
 
 def stored_names(storage: Any, folder: str = "") -> list[str]:

@@ -216,6 +216,7 @@ class ReportPdfTests(CastTestCase):
         assert document.size == len(stored) and document.version == 1 and document.done == 3
         assert pdfa_part(stored) == "3"
         target = Path(self.settings_media()) / "cli.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
         out = io.StringIO()
         call_command("joint_report", str(self.built.visit.code), "-o", str(target), stdout=out)
         assert target.read_bytes() == stored

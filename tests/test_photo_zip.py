@@ -129,7 +129,7 @@ class PhotoZipTests(CastTestCase):
         self.assertEqual(entry.municipality, self.city_a)
 
     def test_a_photo_missing_on_disk_sends_nothing_and_says_why(self) -> None:
-        remove_photo(self.built.photos[1])
+        remove_photo(self.built.photos[1], self)
         client = Client()
         client.cookies["django_language"] = "en"
         client.force_login(self.mayor)

@@ -201,6 +201,7 @@ def test_readiness_checks_every_named_storage(where: dict[str, Any], client: Cli
 
 
 def test_readiness_fails_when_one_storage_refuses(settings: Any, client: Client) -> None:
+    settings.STORAGES = {**settings.STORAGES, **file_storages({})}
     with mock.patch.object(MediaStorage, "_save", side_effect=PermissionError("read-only")):
         response = client.get("/readyz")
     assert response.status_code == 503
