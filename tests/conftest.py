@@ -100,7 +100,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     minutes: the second run (``INTEGRA_SECOND_RUN``) leaves them to the first."""
     if not os.environ.get("INTEGRA_SECOND_RUN"):
         return
-    skip = pytest.mark.skip(reason="the same pages were checked in make test's SQLite run")
+    skip = pytest.mark.skip(reason="checked in make test's SQLite run: no database changes it")
     for item in items:
         if "once_per_make_test" in item.keywords:
             item.add_marker(skip)

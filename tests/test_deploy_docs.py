@@ -22,10 +22,15 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.core.management import get_commands
 from django.test import SimpleTestCase
 
 from bench.harness import free_port, wait_until_healthy
+
+# Processes, configuration and files: nothing here depends on the database, so the
+# second database run of make test leaves them to the first.
+pytestmark = pytest.mark.once_per_make_test
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = ROOT / "docs" / "systemd"

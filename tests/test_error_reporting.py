@@ -13,10 +13,15 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
 from django.test import SimpleTestCase
 
 from config import error_reporting
 from tests.test_logging import run_settings
+
+# Processes, configuration and files: nothing here depends on the database, so the
+# second database run of make test leaves them to the first.
+pytestmark = pytest.mark.once_per_make_test
 
 SCRIPT = """
 import django, io

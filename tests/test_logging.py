@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import TestCase
 from django_q.tasks import async_task
 
@@ -132,6 +133,7 @@ class TaskLogTests(TestCase):
         self.assertNotIn("task_id", after, "the id ends with its task")
 
 
+@pytest.mark.once_per_make_test  # settings in a new process: the same on every database
 class FormatTests(TestCase):
     def test_text_in_development_json_in_production_unless_chosen(self) -> None:
         self.assertEqual(logs.log_format("", debug=True), "text")

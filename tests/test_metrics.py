@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import tempfile
 
+import pytest
 from django.conf import settings
 from django.test import SimpleTestCase, override_settings
 
@@ -89,6 +90,7 @@ class MetricsOnTests(CastTestCase):
             self.assertNotIn(word, text)
 
 
+@pytest.mark.once_per_make_test  # settings in a new process: the same on every database
 class MetricsConfigurationTests(SimpleTestCase):
     def test_switched_on_without_a_token_or_an_address_it_refuses_to_start(self) -> None:
         with self.assertRaisesMessage(ValueError, "METRICS_TOKEN"):

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# Processes, configuration and files: nothing here depends on the database, so the
+# second database run of make test leaves them to the first.
+pytestmark = pytest.mark.once_per_make_test
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DEBUG": "0",
