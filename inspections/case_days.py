@@ -30,6 +30,8 @@ def cases_for_day(user: Any, action_day: ActionDay) -> QuerySet[Case]:
 
 @transaction.atomic
 def attach_case(*, action_day: ActionDay, user: Any, version: int, case: Case | None) -> None:
+    """Tie the day to ``case`` (or untie it with None) under the plan's version check. A
+    case outside the user's team does not exist for them, so it cannot be chosen."""
     if case is not None and not cases_for_day(user, action_day).filter(pk=case.pk).exists():
         raise ValidationError(_("Choose one of your open cases of this municipality."))
     bump_version(action_day, version)
