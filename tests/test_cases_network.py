@@ -60,6 +60,10 @@ def names(network: object) -> set[str]:
 class NetworkTests(CastTestCase):
     s: dict[str, Subject]
 
+    def setUp(self) -> None:
+        # The pages in English, whatever the city's language and the catalogues hold.
+        self.client.cookies["django_language"] = "en"
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -164,6 +168,10 @@ class NetworkTests(CastTestCase):
 
 
 class CaseNetworkTests(CastTestCase):
+    def setUp(self) -> None:
+        # The pages in English, whatever the city's language and the catalogues hold.
+        self.client.cookies["django_language"] = "en"
+
     def make_case(self, size: int, number: str) -> Case:
         """A case of ``size`` subjects in a chain of links, the police inspector in its team."""
         case = Case.objects.create(
@@ -237,3 +245,36 @@ class CaseNetworkTests(CastTestCase):
         self.assertEqual(response.status_code, 404)
         response = self.client.get(reverse("cases:subject-detail", args=[inside.code]))
         self.assertNotContains(response, "Outside")
+
+    def test_case_page_and_subject_page_queries_do_not_grow(self) -> None:
+        """The pages that draw a network: a case of 10 and of 200 subjects, a subject
+        with 2 and with 150 links, each read in the same number of queries."""
+        self.client.force_login(self.police_inspector)
+        counts = []
+        for size, number in ((10, "P10"), (200, "P200")):
+            case = self.make_case(size, number)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(reverse("cases:case", args=[case.code]))
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, f"{number} person 0")
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
+        self.client.force_login(self.coordinator)
+        counts = []
+        for size in (2, 150):
+            hub = Subject.objects.create(
+                municipality=self.city_a, kind="company", name=f"Hub {size}"
+            )
+            spokes = Subject.objects.bulk_create(
+                Subject(municipality=self.city_a, kind="person", name=f"Spoke {size}-{i}")
+                for i in range(size)
+            )
+            Link.objects.bulk_create(
+                Link(municipality=self.city_a, source=spoke, target=hub, role="employee")
+                for spoke in spokes
+            )
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(reverse("cases:subject-detail", args=[hub.code]))
+            self.assertContains(response, f"Spoke {size}-1")
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])

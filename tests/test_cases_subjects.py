@@ -256,6 +256,10 @@ class SubjectPageTests(CastTestCase):
     company: Subject
     manager: Subject
 
+    def setUp(self) -> None:
+        # The pages in English, whatever the city's language and the catalogues hold.
+        self.client.cookies["django_language"] = "en"
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
