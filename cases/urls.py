@@ -84,6 +84,7 @@ urlpatterns += [
     path("<uuid:code>/team/", file_views.case_member_add, name="case-member-add"),
     path("<uuid:code>/team/remove/", file_views.case_member_remove, name="case-member-remove"),
     path("<uuid:code>/subjects/", file_views.case_subject_add, name="case-subject-add"),
+    path("<uuid:code>/premises/", file_views.case_premises_add, name="case-premises-add"),
     path(
         "<uuid:code>/subjects/remove/",
         file_views.case_subject_remove,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.actions.subjects import subject_for_premises
 from cases.models import (
     Approach,
     Case,
@@ -24,6 +25,7 @@ from cases.models import (
     Phenomenon,
     Subject,
 )
+from gis.models import Premises
 from partners import audit
 from partners.access import visible_municipalities
 from partners.models import (
@@ -204,6 +206,15 @@ def add_subject_to_case(*, case: Case, subject: Subject, user: Any) -> CaseSubje
     link = CaseSubject.objects.create(case=case, subject=subject, added_by=user)
     audit.record(user, AuditEntry.Action.CHANGE, case, added_subject=str(subject.code))
     return link
+
+
+@transaction.atomic
+def add_premises_to_case(*, case: Case, premises: Premises, user: Any) -> CaseSubject:
+    """A premises of the register joins the case as a subject: its subject in the case
+    register is made the first time (so links and the network can reach it)."""
+    _team_person(user, case)
+    subject = subject_for_premises(premises=premises, user=user)
+    return add_subject_to_case(case=case, subject=subject, user=user)
 
 
 @transaction.atomic

@@ -9,8 +9,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
+from cases.forms.signals import PremisesChoiceField
 from cases.forms.subjects import DateInput, SubjectPickerField
 from cases.models import Approach, Case, Entry, Phenomenon, Subject
+from gis.models import Premises
 from partners.models import Municipality, Partner, Person
 
 
@@ -71,6 +73,18 @@ class CaseSubjectForm(forms.Form):
         field = self.fields["q"]
         assert isinstance(field, SubjectPickerField)
         field.subjects = subjects
+
+
+class CasePremisesForm(forms.Form):
+    """A premises of the register, chosen among the matches of a search."""
+
+    def __init__(self, *args: Any, premises: QuerySet[Premises], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["premises"] = PremisesChoiceField(
+            queryset=premises,
+            label=gettext_lazy("Premises"),
+            error_messages={"required": gettext_lazy("Search for the premises and choose it.")},
+        )
 
 
 class RemoveSubjectForm(forms.Form):

@@ -31,6 +31,7 @@ from cases.access import (
 )
 from cases.actions import files as actions
 from cases.forms.files import (
+    CasePremisesForm,
     CaseSubjectForm,
     EntryForm,
     MemberForm,
@@ -41,6 +42,7 @@ from cases.forms.files import (
 from cases.models import Case, CaseMember, Entry, Subject
 from cases.network import network_for_case
 from cases.outcomes import outcomes
+from gis.access import visible_premises
 from partners import audit
 from partners.models import AuditEntry, Partner, Person, person_of
 
@@ -265,6 +267,25 @@ def case_subject_add(request: HttpRequest, code: Any) -> HttpResponse:
         return _("%(subject)s is added to the case.") % {"subject": data["q"]}
 
     return _act(request, code, "subject_form", build, do)
+
+
+@login_required
+@require_POST
+def case_premises_add(request: HttpRequest, code: Any) -> HttpResponse:
+    """A premises found in the register joins the case (the subject picker above offers
+    only what is already in the subject register)."""
+
+    def build(case: Case) -> CasePremisesForm:
+        premises = visible_premises(request.user).filter(municipality=case.municipality)
+        return CasePremisesForm(request.POST, premises=premises)
+
+    def do(case: Case, data: dict[str, Any]) -> str:
+        added = actions.add_premises_to_case(
+            case=case, premises=data["premises"], user=request.user
+        )
+        return _("%(subject)s is added to the case.") % {"subject": added.subject}
+
+    return _act(request, code, "premises_form", build, do)
 
 
 @login_required
