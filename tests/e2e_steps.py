@@ -115,6 +115,7 @@ class Business:
 
     name: str
     enterprise_number: str
+    sector: str = "hair_salon"
 
 
 @dataclass(frozen=True)
@@ -336,12 +337,12 @@ def write_layer(walk: Walk, *, others: int = 300) -> Path:
     for business, (index, row) in zip(walk.city.businesses, picks.iterrows(), strict=True):
         layer.loc[index, [trade, sector, number]] = [
             business.name,
-            "hair_salon",
+            business.sector,
             business.enterprise_number,
         ]
         # As the city writes its addresses: in its language, "bus" or "bte" for a box.
-        number = row["boxnumber"] if isinstance(row["boxnumber"], str) else ""
-        box = f" {BOX_WORDS[walk.city.language]} {number}" if number else ""
+        box_number = row["boxnumber"] if isinstance(row["boxnumber"], str) else ""
+        box = f" {BOX_WORDS[walk.city.language]} {box_number}" if box_number else ""
         walk.addresses[business.name] = (
             f"{row[walk.city.street_field]} {row['housenumber']}{box}, {row['postcode']} "
             f"{row[walk.city.town_field]}"
