@@ -413,7 +413,15 @@ def pack_check(browser: Browser, a: Node, b: Node, day: str, endpoint: str) -> d
     in_bucket = s3_object(endpoint, f"briefings/{stored.file.name}")
     sha = hashlib.sha256(from_b).hexdigest()
     ok = from_a == from_b == in_bucket and sha == stored.sha256 and from_b.startswith(b"%PDF")
+    ok = ok and made_by_worker("inspections.briefing.generate_packs")
     return {"ok": ok, "bytes": len(from_b), "sha256": sha[:12]}
+
+
+def made_by_worker(function: str) -> bool:
+    """The worker ran the task and recorded its success (the nodes run no task)."""
+    from django_q.models import Task
+
+    return Task.objects.filter(func=function, success=True).exists()
 
 
 def ask_for_report(browser: Browser, a: Node, day: str, visit: str) -> str | None:
@@ -450,6 +458,7 @@ def report_check(browser: Browser, a: Node, b: Node, report: str, endpoint: str)
     sha = hashlib.sha256(from_b).hexdigest()
     ok = status == 200 and from_a == from_b == in_bucket and sha == document.sha256
     ok = ok and sha.encode() in content and from_b.startswith(b"%PDF")
+    ok = ok and made_by_worker("decisions.documents.generate")
     return {"ok": ok, "bytes": len(from_b), "sha256": sha[:12]}
 
 
@@ -472,32 +481,44 @@ def photos_in_bucket(endpoint: str, shas: list[str]) -> tuple[int, list[str]]:
 
 
 def flush(nodes: list[Node], devices: list[dict], options: Any) -> tuple[list, dict, int, int]:
-    """Drain every outbox over both nodes while node A is killed at random moments."""
+    """Drain every outbox over both nodes in as many waves as node A is killed (phones
+    send what they hold when they get a connection): in each wave A is killed at a random
+    moment mid-flush and restarted while the clients go on with B."""
     stats: dict[str, Any] = {
         "acked": 0, "dropped": 0, "server_errors": 0, "locked": 0, "refused": [],
     }  # fmt: skip
     inspectors = [ClusterInspector(nodes, d, n, stats) for n, d in enumerate(devices)]
-    total = sum(len(i.outbox) for i in inspectors)
+    outboxes = [inspector.outbox for inspector in inspectors]
     rng = random.Random(options.seed)
-    # Kill when this many submissions are acknowledged: random moments, all mid-flush.
-    moments = sorted(rng.randint(total // 4, total * 3 // 4) for _ in range(options.rounds))
-    threads = [threading.Thread(target=i.run, daemon=True) for i in inspectors]
-    for thread in threads:
-        thread.start()
     rounds = mid_flush = 0
     node_a = nodes[0]
-    for moment in moments:
+    waves = max(options.rounds, 1)
+    for wave in range(waves):
+        for inspector, outbox in zip(inspectors, outboxes, strict=True):
+            share = len(outbox) * wave // waves, len(outbox) * (wave + 1) // waves
+            inspector.outbox = outbox[share[0] : share[1]]
+        before = stats["acked"]
+        size = sum(len(inspector.outbox) for inspector in inspectors)
+        moment = before + max(1, int(size * rng.uniform(0.25, 0.75)))
+        threads = [threading.Thread(target=i.run, daemon=True) for i in inspectors]
+        for thread in threads:
+            thread.start()
         while stats["acked"] < moment and any(t.is_alive() for t in threads):
             time.sleep(0.01)
-        if not any(t.is_alive() for t in threads):
-            break
-        node_a.kill()
-        rounds += 1
-        mid_flush += stats["acked"] < total
-        print(f"  node A killed after {stats['acked']}/{total} submissions", flush=True)
-        node_a.start()
-    for thread in threads:
-        thread.join(timeout=600)
+        if options.rounds and any(t.is_alive() for t in threads):
+            node_a.kill()
+            rounds += 1
+            mid_flush += stats["acked"] < before + size
+            print(
+                f"  node A killed after {stats['acked'] - before}/{size} submissions of wave "
+                f"{wave + 1}",
+                flush=True,
+            )
+            node_a.start()
+        for thread in threads:
+            thread.join(timeout=600)
+    for inspector, outbox in zip(inspectors, outboxes, strict=True):
+        inspector.outbox = outbox
     return inspectors, stats, rounds, mid_flush
 
 
@@ -507,7 +528,7 @@ def run(options: Any, data_dir: Path, processes: Processes) -> bool:
     redis_url = f"redis://127.0.0.1:6379/{options.redis_db}"
     s3_port = free_port()
     environment.update(
-        REDIS_URL=redis_url, Q_WORKERS="2", GUNICORN_THREADS="4", WEB_CONCURRENCY="2",
+        REDIS_URL=redis_url, Q_WORKERS="1", GUNICORN_THREADS="4", WEB_CONCURRENCY="2",
         S3_BUCKET=BUCKET, S3_ENDPOINT_URL=f"http://127.0.0.1:{s3_port}", **S3,
     )  # fmt: skip
     os.environ.update(environment)
@@ -633,6 +654,9 @@ def main() -> None:
         f"{options.rounds} kills of node A",
         flush=True,
     )
+    # A test's timeout stops the run with SIGTERM: the nodes, the worker and the S3 server
+    # (each in its own process group) are ended on the way out.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     folder = Path(tempfile.mkdtemp(prefix="integra-cluster-"))
     (folder / "logs").mkdir()
     processes = Processes(folder / "logs")

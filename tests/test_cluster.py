@@ -40,12 +40,19 @@ def test_two_nodes_lose_nothing_when_one_is_killed_mid_flush() -> None:
         "--database", DATABASE, "--redis-db", str(REDIS_DB),
     ]  # fmt: skip
     started = time.monotonic()
-    result = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    run = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    try:
+        stdout, _ = run.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        # SIGTERM: the run ends the processes it started before it exits.
+        run.terminate()
+        stdout, _ = run.communicate(timeout=120)
+        pytest.fail(f"the cluster run took more than {TIMEOUT} s:\n{stdout}")
     elapsed = time.monotonic() - started
-    output = result.stdout + result.stderr
-    line = re.search(r"^lost=.*$", result.stdout, re.MULTILINE)
+    output = stdout
+    line = re.search(r"^lost=.*$", stdout, re.MULTILINE)
     assert line is not None, output
     figures = dict(pair.split("=", 1) for pair in line.group(0).split())
     assert figures["lost"] == "0", output
@@ -56,7 +63,7 @@ def test_two_nodes_lose_nothing_when_one_is_killed_mid_flush() -> None:
     assert figures["packs_from_both"] == "yes", output
     assert figures["reports_from_both"] == "yes", output
     assert figures["rounds"] == "1", output
-    served = dict(re.findall(r"served_by_([AB])=(\d+)", result.stdout))
+    served = dict(re.findall(r"served_by_([AB])=(\d+)", stdout))
     assert int(served["A"]) > 0 and int(served["B"]) > 0, output
-    assert result.returncode == 0, output
+    assert run.returncode == 0, output
     print(f"cluster run in {elapsed:.1f} s")
