@@ -166,8 +166,18 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 @login_required
 def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
-    audit.record(request.user, AuditEntry.Action.READ, meeting, path=request.path)
-    return render(request, "cases/meeting.html", meeting_context(request, meeting))
+    context = meeting_context(request, meeting)
+    # The entries whose content the page shows are named in the audit row (codes only,
+    # never what they say), as on the case page.
+    shown = [
+        str(entry.code)
+        for item in context["items"]
+        for entry in (*item["shared"], *item["shareable"])
+    ]
+    audit.record(
+        request.user, AuditEntry.Action.READ, meeting, path=request.path, entries_shown=shown
+    )
+    return render(request, "cases/meeting.html", context)
 
 
 def act(request: HttpRequest, meeting: Meeting, work: Any, done: str) -> HttpResponse:

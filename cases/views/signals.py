@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases.access import can_file_signals, can_triage, get_signal_for_triage, own_signals
+from cases.access import (
+    can_file_signals,
+    can_triage,
+    get_signal_for_triage,
+    own_signals,
+    visible_cases,
+)
 from cases.access import triage_queue as queue_of
 from cases.actions.signals import (
     dismiss_signal,
@@ -186,6 +192,10 @@ def triage_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
     query = request.GET.get("premises_query", "")[:200]
     context = {
         "signal": signal,
+        # Another coordinator may have linked the signal to a case whose team this
+        # reader is not in: they see its number, not what the case is about.
+        "case_in_team": signal.case_id is not None
+        and visible_cases(request.user).filter(pk=signal.case_id).exists(),
         "duplicates": signal.duplicates.order_by("created_at"),
         "matches": premises_matches(request, query),
         "searched": bool(query.strip()),
