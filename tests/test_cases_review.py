@@ -311,6 +311,15 @@ class AuditTests(ReviewTestCase):
                 )
                 self.assertTrue(reads.filter(user=user, object_code=str(self.company.code)))
 
+    def test_the_list_of_my_cases_is_audited_with_the_cases_it_showed(self) -> None:
+        """Fixed: "My cases" showed numbers and titles without an audit row."""
+        response = self.client_for(self.social_inspector).get(reverse("cases:case-list"))
+        self.assertContains(response, "Review case Wilby")
+        read = AuditEntry.objects.get(
+            action=AuditEntry.Action.READ, user=self.social_inspector, object_type="cases.Case"
+        )
+        self.assertEqual(read.detail["cases"], [self.case.number])
+
     def test_a_signal_read_in_triage_is_audited(self) -> None:
         signal = file_signal(
             user=self.clerk,

@@ -60,6 +60,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         .select_related("municipality", "lead_partner")
         .order_by("-opened_at")
     )
+    # The list shows each case's number and title: a read of the cases, audited as such.
+    audit.record(
+        request.user,
+        AuditEntry.Action.READ,
+        object_type=Case._meta.label,
+        view="list",
+        cases=[case.number for case in cases],
+    )
     groups = [
         (label, [case for case in cases if case.state == state])
         for state, label in Case.State.choices
