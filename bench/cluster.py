@@ -4,9 +4,10 @@ several stateless machines would run Integra.
 
 - A coordinator logs in through the login form on node A; node B accepts that session
   cookie for a page that needs a login (sessions live in the shared database).
-- The coordinator asks node A for the day's briefing packs and the PDF of a joint
-  report; the worker makes them; node B and node A hand out the same bytes, which hash
-  to what the database recorded and to the object in the bucket.
+- The coordinator asks node A for the day's briefing packs before the inspectors sync,
+  and node B for the PDF of a joint report once the day is over (while A may still be
+  starting again); the worker makes them; node B and node A hand out the same bytes,
+  which hash to what the database recorded and to the object in the bucket.
 - Inspectors drain their outboxes (crash_sync's: a first save with a photo, then an
   edit) alternating between the nodes; at random moments mid-flush node A is killed
   (SIGKILL to its process group) and restarted; a client whose request fails sends it
@@ -126,7 +127,7 @@ class Node:
     def start(self) -> None:
         self.process = self.processes.start(
             f"node-{self.name}", "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+            "--bind", f"127.0.0.1:{self.port}",
             environment=self.environment,
         )  # fmt: skip
         wait_until_healthy(self.process, self.port, seconds=240, pause=0.1)
@@ -424,23 +425,23 @@ def made_by_worker(function: str) -> bool:
     return Task.objects.filter(func=function, success=True).exists()
 
 
-def ask_for_report(browser: Browser, a: Node, day: str, visit: str) -> str | None:
-    """Once the day is over: a joint report of a visit compiled on A and its PDF asked
-    for there."""
+def ask_for_report(browser: Browser, node: Node, day: str, visit: str) -> str | None:
+    """Once the day is over: a joint report of a visit compiled on ``node`` and its PDF
+    asked for there."""
     from inspections.models import ActionDay
 
     ActionDay.objects.filter(code=day).update(status=ActionDay.Status.CLOSED)
-    status, headers, _ = browser.request(a, "POST", f"/decisions/visits/{visit}/report/")
+    status, headers, _ = browser.request(node, "POST", f"/decisions/visits/{visit}/report/")
     found = re.search(r"/decisions/reports/([0-9a-f-]+)/", headers.get("Location", ""))
     if status != 302 or found is None:
         return None
     report = found.group(1)
-    status, _, _ = browser.request(a, "POST", f"/decisions/reports/{report}/pdf/")
+    status, _, _ = browser.request(node, "POST", f"/decisions/reports/{report}/pdf/")
     return report if status == 302 else None
 
 
 def report_check(browser: Browser, a: Node, b: Node, report: str, endpoint: str) -> dict:
-    """The joint report's PDF asked for on A, made by the worker, read from B and A."""
+    """The joint report's PDF, made by the worker, read from B and A."""
     from decisions.models import Document
 
     detail = f"/decisions/reports/{report}/"
@@ -480,10 +481,13 @@ def photos_in_bucket(endpoint: str, shas: list[str]) -> tuple[int, list[str]]:
     return verified, broken
 
 
-def flush(nodes: list[Node], devices: list[dict], options: Any) -> tuple[list, dict, int, int]:
+def flush(
+    nodes: list[Node], devices: list[dict], options: Any
+) -> tuple[list, dict, int, int, threading.Thread | None]:
     """Drain every outbox over both nodes in as many waves as node A is killed (phones
     send what they hold when they get a connection): in each wave A is killed at a random
-    moment mid-flush and restarted while the clients go on with B."""
+    moment mid-flush and restarted while the clients go on with B. Returns, with the
+    figures, the restart of A that may still be under way."""
     stats: dict[str, Any] = {
         "acked": 0, "dropped": 0, "server_errors": 0, "locked": 0, "refused": [],
     }  # fmt: skip
@@ -493,6 +497,7 @@ def flush(nodes: list[Node], devices: list[dict], options: Any) -> tuple[list, d
     rounds = mid_flush = 0
     node_a = nodes[0]
     waves = max(options.rounds, 1)
+    restart: threading.Thread | None = None
     for wave in range(waves):
         for inspector, outbox in zip(inspectors, outboxes, strict=True):
             share = len(outbox) * wave // waves, len(outbox) * (wave + 1) // waves
@@ -506,6 +511,8 @@ def flush(nodes: list[Node], devices: list[dict], options: Any) -> tuple[list, d
         while stats["acked"] < moment and any(t.is_alive() for t in threads):
             time.sleep(0.01)
         if options.rounds and any(t.is_alive() for t in threads):
+            if restart is not None:
+                restart.join()
             node_a.kill()
             rounds += 1
             mid_flush += stats["acked"] < before + size
@@ -514,12 +521,13 @@ def flush(nodes: list[Node], devices: list[dict], options: Any) -> tuple[list, d
                 f"{wave + 1}",
                 flush=True,
             )
-            node_a.start()
+            restart = threading.Thread(target=node_a.start)
+            restart.start()
         for thread in threads:
             thread.join(timeout=600)
     for inspector, outbox in zip(inspectors, outboxes, strict=True):
         inspector.outbox = outbox
-    return inspectors, stats, rounds, mid_flush
+    return inspectors, stats, rounds, mid_flush, restart
 
 
 def run(options: Any, data_dir: Path, processes: Processes) -> bool:
@@ -528,7 +536,7 @@ def run(options: Any, data_dir: Path, processes: Processes) -> bool:
     redis_url = f"redis://127.0.0.1:6379/{options.redis_db}"
     s3_port = free_port()
     environment.update(
-        REDIS_URL=redis_url, Q_WORKERS="1", GUNICORN_THREADS="4", WEB_CONCURRENCY="2",
+        REDIS_URL=redis_url, Q_WORKERS="1", GUNICORN_THREADS="8", WEB_CONCURRENCY="1",
         S3_BUCKET=BUCKET, S3_ENDPOINT_URL=f"http://127.0.0.1:{s3_port}", **S3,
     )  # fmt: skip
     os.environ.update(environment)
@@ -581,13 +589,19 @@ def run(options: Any, data_dir: Path, processes: Processes) -> bool:
     status, _, _ = browser.request(a, "POST", f"/inspections/{city['day']}/briefing/generate/")
     asked = status == 302
 
-    inspectors, stats, rounds, mid_flush = flush([a, b], city["devices"], options)
+    inspectors, stats, rounds, mid_flush, restart = flush([a, b], city["devices"], options)
     print(f"  outboxes drained after {time.monotonic() - started:.1f} s", flush=True)
+    # The day is over: a joint report compiled on B, its PDF asked for there, made by the
+    # worker while A may still be starting again.
+    first_visit = city["devices"][0]["work"][0]["visit"]
+    report_code = ask_for_report(browser, b, city["day"], first_visit)
+    if restart is not None:
+        restart.join()
+    if not a.up.is_set():
+        raise RuntimeError("node A did not start again")
     # After its restarts, A still knows the session; B still does too.
     sessions_shared = sessions_on_b and signed_in_page(*browser.fetch(a, "/"))
     sessions_shared &= signed_in_page(*browser.fetch(b, "/"))
-    first_visit = city["devices"][0]["work"][0]["visit"]
-    report_code = ask_for_report(browser, a, city["day"], first_visit)
     pack = pack_check(browser, a, b, city["day"], endpoint) if asked else {"ok": False}
     report = {"ok": False, "why": "not compiled"}
     if report_code:
