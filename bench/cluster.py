@@ -229,15 +229,16 @@ def drop_database(name: str) -> None:
 
 
 def static_digest() -> str:
-    """A digest of every static file collectstatic would copy (path, size, time)."""
+    """A digest of every static file collectstatic would copy (its path and content: a
+    fresh clone of the same files finds the same collection)."""
     from django.contrib.staticfiles.finders import get_finders
 
     digest = hashlib.sha256()
     entries = []
     for finder in get_finders():
         for path, storage in finder.list(["CVS", ".*", "*~"]):
-            stat = os.stat(storage.path(path))
-            entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+            content = hashlib.sha256(Path(storage.path(path)).read_bytes()).hexdigest()
+            entries.append(f"{path}\0{content}")
     for entry in sorted(entries):
         digest.update(entry.encode())
     return digest.hexdigest()[:24]

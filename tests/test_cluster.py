@@ -66,4 +66,4 @@ def test_two_nodes_lose_nothing_when_one_is_killed_mid_flush() -> None:
     served = dict(re.findall(r"served_by_([AB])=(\d+)", stdout))
     assert int(served["A"]) > 0 and int(served["B"]) > 0, output
     assert run.returncode == 0, output
-    print(f"cluster run in {elapsed:.1f} s")
+    print(f"{output}cluster run in {elapsed:.1f} s")
