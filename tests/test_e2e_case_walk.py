@@ -122,11 +122,11 @@ def clerk_reports_the_company(walk: Walk) -> Any:
     field(page, t("Indicator")).select_option(
         label=steps.indicator_title(walk, "one-manager-many-companies")
     )
-    walk.shoot(page, "01-clerk-signal")
+    walk.shoot(page, "07-clerk-signal")
     page.get_by_role("button", name=t("File the signal")).click()
     row = page.locator("table.my-signals tbody tr", has_text=COMPANY.name)
     expect(row).to_contain_text("Ontvangen")
-    walk.shoot(page, "02-clerk-my-signals-received")
+    walk.shoot(page, "08-clerk-my-signals-received")
     return page
 
 
@@ -139,7 +139,7 @@ def police_reports_a_parlour(walk: Walk) -> Any:
     page.locator("#premises-matches").get_by_label(re.compile(re.escape(JADE.name))).check()
     field(page, t("What you saw")).fill(POLICE_SAW)
     field(page, t("Indicator")).select_option(label=steps.indicator_title(walk, "living-on-site"))
-    walk.shoot(page, "03-police-signal")
+    walk.shoot(page, "09-police-signal")
     page.get_by_role("button", name=t("File the signal")).click()
     # The list names the premises by its address, and what the inspector saw.
     row = page.locator("table.my-signals tbody tr", has_text=POLICE_SAW)
@@ -160,7 +160,7 @@ def coordinator_triages(walk: Walk, page: Any) -> None:
     nav(walk, page, "Signal triage")
     queue = page.locator("table.triage-queue")
     expect(queue.locator("tbody tr")).to_have_count(2)
-    walk.shoot(page, "04-triage-queue")
+    walk.shoot(page, "10-triage-queue")
     open_signal(queue, POLICE_SAW)
     page.get_by_role("button", name=t("Verify the signal")).click()
     expect(page.get_by_text(t("The signal is verified and in treatment."))).to_be_visible()
@@ -172,7 +172,7 @@ def coordinator_triages(walk: Walk, page: Any) -> None:
     field(page, t("Phenomenon")).select_option(label=t("Human trafficking"))
     page.get_by_role("button", name=t("Open the case")).click()
     expect(page.get_by_text(t("A case was opened from the signal."))).to_be_visible()
-    walk.shoot(page, "05-triage-case-opened")
+    walk.shoot(page, "11-triage-case-opened")
 
     nav(walk, page, "Signal triage")
     page.get_by_role("link", name=re.compile(re.escape(t("In treatment")))).click()
@@ -182,7 +182,7 @@ def coordinator_triages(walk: Walk, page: Any) -> None:
     # The first case of the city this year.
     number = f"{walk.city.nis_code}-{timezone.localdate().year}-0001"
     expect(page.locator("dl.facts")).to_contain_text(number)
-    walk.shoot(page, "06-triage-police-signal-linked")
+    walk.shoot(page, "12-triage-police-signal-linked")
 
 
 def clerk_sees_only_the_status(walk: Walk, clerk: Any) -> None:
@@ -194,7 +194,7 @@ def clerk_sees_only_the_status(walk: Walk, clerk: Any) -> None:
     body = clerk.locator("body")
     expect(body).not_to_contain_text(CASE_TITLE)
     expect(body).not_to_contain_text("-0001")
-    walk.shoot(clerk, "07-clerk-my-signals-in-treatment")
+    walk.shoot(clerk, "13-clerk-my-signals-in-treatment")
 
 
 def coordinator_builds_the_case(walk: Walk, page: Any) -> None:
@@ -236,7 +236,7 @@ def coordinator_builds_the_case(walk: Walk, page: Any) -> None:
     listed = page.locator(".case-subjects")
     for name in (MANAGER, COMPANY.name, *(parlour.name for parlour in PARLOURS)):
         expect(listed).to_contain_text(name)
-    walk.shoot(page, "08-case-team-and-subjects")
+    walk.shoot(page, "14-case-team-and-subjects")
 
     listed.get_by_role("link", name=COMPANY.name).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(COMPANY.name)
@@ -254,7 +254,7 @@ def coordinator_builds_the_case(walk: Walk, page: Any) -> None:
     links = page.locator("section.subject-links table")
     expect(links).to_contain_text(f"{MANAGER} — {t('manager')} — {COMPANY.name}")
     expect(links).to_contain_text(f"{COMPANY.name} — {t('operator')} — {LOTUS.name}")
-    walk.shoot(page, "09-company-links")
+    walk.shoot(page, "15-company-links")
 
 
 def record_entry(walk: Walk, page: Any, fact: str, source: str, kind: str, sharing: str) -> None:
@@ -289,7 +289,7 @@ def partners_bring_entries(walk: Walk, police: Any) -> str:
         walk, social, SOCIAL_FACT, SOCIAL_SOURCE, "Closed source", "Internal to the partner"
     )
     expect(social.locator(".case-entries")).to_contain_text(SOCIAL_FACT)
-    walk.shoot(social, "10-social-internal-entry")
+    walk.shoot(social, "16-social-internal-entry")
 
     police.reload()
     with translation.override(walk.city.language):
@@ -299,7 +299,7 @@ def partners_bring_entries(walk: Walk, police: Any) -> str:
     body = police.locator("body")
     expect(body).not_to_contain_text(SOCIAL_FACT)
     expect(body).not_to_contain_text(SOCIAL_SOURCE)
-    walk.shoot(police, "11-police-sees-internal-entry-exists")
+    walk.shoot(police, "17-police-sees-internal-entry-exists")
     return str(police.url)
 
 
@@ -311,7 +311,7 @@ def outsider_gets_404(walk: Walk, clerk: Any, case_url: str) -> None:
     body = clerk.locator("body")
     expect(body).not_to_contain_text(CASE_TITLE)
     expect(body).not_to_contain_text(POLICE_FACT)
-    walk.shoot(clerk, "12-clerk-case-not-found")
+    walk.shoot(clerk, "18-clerk-case-not-found")
 
 
 def network_names_who_is_behind(walk: Walk, page: Any) -> None:
@@ -322,9 +322,9 @@ def network_names_who_is_behind(walk: Walk, page: Any) -> None:
     expect(svg).to_be_visible()
     for name in (MANAGER, COMPANY.name, *(parlour.name for parlour in PARLOURS)):
         expect(svg.locator("a.network-node", has_text=name)).to_have_count(1)
-    walk.shoot(page, "13-case-network")
+    walk.shoot(page, "19-case-network")
     SCREENSHOTS.mkdir(exist_ok=True)
-    network.screenshot(path=str(SCREENSHOTS / f"{walk.prefix}-13-network-only.png"))
+    network.screenshot(path=str(SCREENSHOTS / f"{walk.prefix}-19-network-only.png"))
 
     page.locator(".case-subjects").get_by_role("link", name=MANAGER).click()
     connect = page.locator("section.subject-connect")
@@ -336,7 +336,7 @@ def network_names_who_is_behind(walk: Walk, page: Any) -> None:
             rf"{re.escape(MANAGER)}\s*→\s*{re.escape(COMPANY.name)}\s*→\s*{re.escape(LOTUS.name)}"
         )
     )
-    walk.shoot(page, "14-what-connects")
+    walk.shoot(page, "20-what-connects")
 
 
 def meeting_chooses_the_integrated_approach(walk: Walk, page: Any) -> None:
@@ -388,14 +388,14 @@ def meeting_chooses_the_integrated_approach(walk: Walk, page: Any) -> None:
     item = page.locator(".agenda-item")
     expect(item).to_contain_text(t("Integrated approach"))
     expect(item).to_contain_text("Sociale inspectie")
-    walk.shoot(page, "15-meeting-decision")
+    walk.shoot(page, "21-meeting-decision")
 
 
 def coordinator_plans_the_action_day(walk: Walk, page: Any) -> None:
     open_case_page(walk, page)
     panel = page.locator("#case-meetings")
     expect(panel).to_contain_text("Sociale inspectie")
-    walk.shoot(page, "16-case-approach-chosen")
+    walk.shoot(page, "22-case-approach-chosen")
     panel.get_by_role("button", name="Actiedag plannen").click()
     page.wait_for_url(re.compile(r"/inspections/[0-9a-f-]{36}/plan/$"))
     visits = page.locator("tr[data-visit]")
@@ -406,7 +406,7 @@ def coordinator_plans_the_action_day(walk: Walk, page: Any) -> None:
     expect(page.locator("#case-card")).to_contain_text(
         f"Deze dag voert dossier {number} ({CASE_TITLE}) uit."
     )
-    walk.shoot(page, "17-action-day-plan")
+    walk.shoot(page, "23-action-day-plan")
 
 
 def test_the_wilby_case_from_the_clerks_signal_to_the_action_day(
