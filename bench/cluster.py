@@ -503,6 +503,8 @@ def flush(
         for inspector, outbox in zip(inspectors, outboxes, strict=True):
             share = len(outbox) * wave // waves, len(outbox) * (wave + 1) // waves
             inspector.outbox = outbox[share[0] : share[1]]
+        if restart is not None:
+            restart.join()  # each wave starts with both nodes up
         before = stats["acked"]
         size = sum(len(inspector.outbox) for inspector in inspectors)
         moment = before + max(1, int(size * rng.uniform(0.25, 0.75)))
@@ -512,8 +514,6 @@ def flush(
         while stats["acked"] < moment and any(t.is_alive() for t in threads):
             time.sleep(0.01)
         if options.rounds and any(t.is_alive() for t in threads):
-            if restart is not None:
-                restart.join()
             node_a.kill()
             rounds += 1
             mid_flush += stats["acked"] < before + size
@@ -646,6 +646,7 @@ def run(options: Any, data_dir: Path, processes: Processes) -> bool:
         facts["lost"] or facts["doubled"] or broken or stats["refused"] or facts["stale"]
         or facts["incomplete"] or photos_verified != len(expected["photos"])
         or not sessions_shared or not pack["ok"] or not report["ok"] or rounds < options.rounds
+        or mid_flush < rounds
         or not a.served or not b.served
     )  # fmt: skip
 

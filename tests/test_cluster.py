@@ -63,6 +63,7 @@ def test_two_nodes_lose_nothing_when_one_is_killed_mid_flush() -> None:
     assert figures["packs_from_both"] == "yes", output
     assert figures["reports_from_both"] == "yes", output
     assert figures["rounds"] == "1", output
+    assert "kills_mid_flush=1 " in stdout, output
     served = dict(re.findall(r"served_by_([AB])=(\d+)", stdout))
     assert int(served["A"]) > 0 and int(served["B"]) > 0, output
     assert run.returncode == 0, output
