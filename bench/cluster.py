@@ -223,7 +223,8 @@ def drop_database(name: str) -> None:
     import psycopg
     from django.db import connections
 
-    connections.close_all()
+    with contextlib.suppress(Exception):  # Django may not be set up if the run failed early
+        connections.close_all()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
