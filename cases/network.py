@@ -169,26 +169,57 @@ def _graph(nodes: Iterable[int], edges: Iterable[tuple[int, int]]) -> nx.Graph:
 
 
 def layout(network: Network) -> Network:
-    """Place the nodes with a seeded spring layout, scaled into the drawing's box."""
+    """Place the nodes with a seeded spring layout, scaled into the drawing's box.
+
+    Each connected group is laid out on its own, side by side, with a width in proportion
+    to its size; subjects linked to nothing shown stand in a row along the bottom. Laid
+    out together, a few unlinked subjects push every linked one into a corner."""
     network.drawn = 0 < len(network.nodes) <= MAX_DRAWN
     if not network.drawn:
         return network
-    if len(network.nodes) == 1:
-        network.nodes[0].x, network.nodes[0].y = WIDTH / 2, HEIGHT / 2
-        return network
     # Added in name order so that the same network always gets the same layout.
     ordered = sorted(network.nodes, key=lambda node: (node.name, node.pk))
+    by_pk = {node.pk: node for node in ordered}
     graph = _graph(
         (node.pk for node in ordered), ((edge.source.pk, edge.target.pk) for edge in network.edges)
     )
-    positions = nx.spring_layout(graph, seed=LAYOUT_SEED)
-    xs = [float(positions[node.pk][0]) for node in ordered]
-    ys = [float(positions[node.pk][1]) for node in ordered]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    for node, x, y in zip(ordered, xs, ys, strict=True):
-        node.x = MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN)
-        node.y = MARGIN / 2 + (y - min(ys)) / span_y * (HEIGHT - 1.5 * MARGIN)
+    groups = sorted(
+        (
+            sorted(group, key=lambda pk: (by_pk[pk].name, pk))
+            for group in nx.connected_components(graph)
+        ),
+        key=lambda group: (-len(group), by_pk[group[0]].name),
+    )
+    linked = [group for group in groups if len(group) > 1]
+    alone = [by_pk[group[0]] for group in groups if len(group) == 1]
+    bottom = HEIGHT - MARGIN / 2 if linked else HEIGHT / 2
+    top_height = (HEIGHT - 1.5 * MARGIN - (MARGIN if alone else 0)) if linked else 0
+    left = float(MARGIN)
+    total = sum(len(group) for group in linked)
+    for group in linked:
+        width = (WIDTH - 2 * MARGIN) * len(group) / total
+        place_group(graph.subgraph(group), by_pk, left, MARGIN / 2, width, top_height)
+        left += width
+    for index, node in enumerate(alone):
+        node.x = MARGIN + (index + 0.5) * (WIDTH - 2 * MARGIN) / len(alone)
+        node.y = bottom
     return network
+
+
+def place_group(
+    graph: nx.Graph, by_pk: dict[int, Node], left: float, top: float, width: float, height: float
+) -> None:
+    """Lay one connected group out in the box (left, top, width, height)."""
+    positions = nx.spring_layout(graph, seed=LAYOUT_SEED)
+    pks = list(graph.nodes)
+    xs = [float(positions[pk][0]) for pk in pks]
+    ys = [float(positions[pk][1]) for pk in pks]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    # A narrow group keeps some room on both sides for its labels.
+    inset = min(width * 0.15, MARGIN)
+    for pk, x, y in zip(pks, xs, ys, strict=True):
+        by_pk[pk].x = left + inset + (x - min(xs)) / span_x * max(width - 2 * inset, 1.0)
+        by_pk[pk].y = top + (y - min(ys)) / span_y * height
 
 
 def _visible_links(user: Any) -> QuerySet[Link]:
