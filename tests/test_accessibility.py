@@ -157,7 +157,12 @@ def crawl(page: Any, live_server: Any, role: str, checked: set[str]) -> tuple[se
         load(page, url)
         problems += violations(page, f"{role} on {name} ({urlsplit(url).path})")
         if depth < MAX_DEPTH:
-            links = page.eval_on_selector_all("a[href]", "links => links.map((a) => a.href)")
+            # Resolved from the attribute: an <a> inside an SVG (the network view) has an
+            # object, not a string, as its ``href``.
+            links = page.eval_on_selector_all(
+                "a[href]",
+                "links => links.map((a) => new URL(a.getAttribute('href'), document.baseURI).href)",
+            )
             queue.extend((link.split("#")[0], depth + 1) for link in links)
     return reached, problems
 

@@ -84,6 +84,8 @@ class MeetingTestCase(CastTestCase):
         )
 
     def setUp(self) -> None:
+        # The texts below are asserted in English; Halle would read them in Dutch.
+        self.client.cookies["django_language"] = "en"
         self.premises = [make_premises(self.city_a, number) for number in (11, 12)]
         subjects = [
             Subject.objects.create(
