@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import Municipality, Partner, Person
 
@@ -62,7 +63,7 @@ class Case(models.Model):
         APPROACH_CHOSEN = "approach_chosen", _("Approach chosen")
         ACTIONS = "actions", _("Actions")
         MONITORING = "monitoring", _("Monitoring")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("a case or a signal", "Closed")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")

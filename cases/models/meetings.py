@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models.cases import Approach, Case
 from partners.models import Municipality, Partner, Person, SharingProtocol
@@ -152,7 +153,7 @@ class CaseAction(models.Model):
     """An instrument a meeting assigned to a partner for a case, with its deadline."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("a case action", "Open")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 

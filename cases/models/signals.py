@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gis.models import Indicator, Premises
 from gis.models import Signal as RegisterSignal
@@ -36,7 +37,7 @@ class DeskSignal(models.Model):
 
         RECEIVED = "received", _("Received")
         IN_TREATMENT = "in_treatment", _("In treatment")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("a case or a signal", "Closed")
 
     class Outcome(models.TextChoices):
         """What the triage decided; shown to the case team, never to the reporter."""
