@@ -59,7 +59,8 @@ pdf-libraries:
 	@/sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
 	  echo "Installing Debian's libharfbuzz-subset0 for WeasyPrint"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get install -y -q libharfbuzz-subset0 >/dev/null || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q libharfbuzz-subset0; }; }
+	  $$SUDO apt-get install -y -q libharfbuzz-subset0 >/dev/null || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q libharfbuzz-subset0; } || \
+	  echo "warning: libharfbuzz-subset0 could not be installed; WeasyPrint falls back to its slower font subsetting"; }
 
 lint: setup
 	$(VENV)/bin/ruff check .
