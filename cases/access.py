@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from cases.models import Case, DeskSignal, Entry, Meeting, Subject
 from partners.access import visible_municipalities
-from partners.models import Municipality, Role, person_of
+from partners.models import Municipality, Person, Role, person_of
 
 TRIAGE_ROLES = (Role.COORDINATOR, Role.ADMIN)
 REGISTER_ROLES = (Role.COORDINATOR, Role.ANALYST, Role.ADMIN)
@@ -42,6 +44,20 @@ def can_file_signals(user: Any) -> bool:
 
 def can_triage(user: Any) -> bool:
     return has_any_role(user, TRIAGE_ROLES)
+
+
+def is_coordinator_of(user: Any, municipality: Municipality) -> bool:
+    """Coordinators and administrators run a city's case work (open cases, shape their
+    teams, schedule and run meetings), only in a city they work for."""
+    return triage_municipalities(user).filter(pk=municipality.pk).exists()
+
+
+def require_coordinator_of(user: Any, municipality: Municipality) -> Person:
+    """The user's Person when :func:`is_coordinator_of`; PermissionDenied otherwise."""
+    person = person_of(user)
+    if person is None or not is_coordinator_of(user, municipality):
+        raise PermissionDenied(_("Only a coordinator of this municipality may do this."))
+    return person
 
 
 def can_open_cases(user: Any) -> bool:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.access import require_coordinator_of
 from cases.actions.subjects import subject_for_premises
 from cases.models import (
     Approach,
@@ -27,30 +28,15 @@ from cases.models import (
 )
 from gis.models import Premises
 from partners import audit
-from partners.access import visible_municipalities
 from partners.models import (
     AuditEntry,
     Municipality,
     Partner,
     Person,
-    Role,
     SharingProtocol,
     person_of,
 )
 from partners.numbering import next_in_year
-
-
-def _require_coordinator_of(user: Any, municipality: Municipality) -> Person:
-    """Opening a case and shaping its team is the city's coordinators' (or
-    administrators') work, and only in a city they work for."""
-    person = person_of(user)
-    if (
-        person is None
-        or not person.has_role(Role.COORDINATOR, Role.ADMIN)
-        or not visible_municipalities(user).filter(pk=municipality.pk).exists()
-    ):
-        raise PermissionDenied(_("Only a coordinator of this municipality may do this."))
-    return person
 
 
 @transaction.atomic
@@ -66,7 +52,7 @@ def open_case(
 ) -> Case:
     """Open a case with the next number of the municipality's year; the person opening
     it is its first team member, so the case is never seen by nobody."""
-    opener = _require_coordinator_of(user, municipality)
+    opener = require_coordinator_of(user, municipality)
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("A case needs a title."))
@@ -126,7 +112,7 @@ def _require_team_coordinator(user: Any, case: Case) -> Person:
     """Shaping the team and the case's course is for a coordinator of the city who is
     in the team: a coordinator outside it does not even see the case."""
     person = _team_person(user, case)
-    _require_coordinator_of(user, case.municipality)
+    require_coordinator_of(user, case.municipality)
     return person
 
 

@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cases.access import readable_entries, visible_cases
+from cases.access import (
+    is_coordinator_of,
+    readable_entries,
+    require_coordinator_of,
+    visible_cases,
+)
 from cases.models import (
     AgendaItem,
     Approach,
@@ -29,13 +34,11 @@ from cases.models import (
     Participant,
 )
 from partners import audit
-from partners.access import visible_municipalities
 from partners.models import (
     AuditEntry,
     Municipality,
     Partner,
     Person,
-    Role,
     SharingProtocol,
     person_of,
 )
@@ -46,25 +49,6 @@ BEFORE_MEETING = (Case.State.INTAKE, Case.State.ANALYSIS)
 BEFORE_DECISION = (Case.State.INTAKE, Case.State.ANALYSIS, Case.State.MEETING)
 
 ActionRow = tuple[Instrument, Partner, date, str]
-
-
-def is_coordinator_of(user: Any, municipality: Municipality) -> bool:
-    person = person_of(user)
-    return (
-        person is not None
-        and person.has_role(Role.COORDINATOR, Role.ADMIN)
-        and visible_municipalities(user).filter(pk=municipality.pk).exists()
-    )
-
-
-def require_coordinator_of(user: Any, municipality: Municipality) -> Person:
-    """Scheduling and running a meeting is the city's coordinators' (or administrators')
-    work, in a city they work for."""
-    if not is_coordinator_of(user, municipality):
-        raise PermissionDenied(_("Only a coordinator of this municipality may do this."))
-    person = person_of(user)
-    assert person is not None
-    return person
 
 
 def require_planned(meeting: Meeting) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django import template
 
-from cases.access import visible_meetings
-from cases.actions.meetings import is_coordinator_of, may_complete
+from cases.access import is_coordinator_of, visible_meetings
+from cases.actions.meetings import may_complete
 from cases.forms.meetings import CompleteActionForm
 from cases.models import Approach, Case, CaseAction
 

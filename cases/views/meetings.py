@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cases.access import (
     can_triage,
     get_meeting_for_user,
+    is_coordinator_of,
     readable_entries,
     visible_cases,
     visible_meetings,
@@ -100,7 +101,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """Everything the meeting page shows, for the reading user."""
     user = request.user
     person = person_of(user)
-    coordinates = actions.is_coordinator_of(user, meeting.municipality)
+    coordinates = is_coordinator_of(user, meeting.municipality)
     participants = list(meeting.participants.select_related("person__user", "partner"))
     me = next((p for p in participants if person and p.person_id == person.pk), None)
     team_cases = set(visible_cases(user).values_list("pk", flat=True))
@@ -195,7 +196,7 @@ def act(request: HttpRequest, meeting: Meeting, work: Any, done: str) -> HttpRes
 @require_POST
 def meeting_participant_add(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
-    if not actions.is_coordinator_of(request.user, meeting.municipality):
+    if not is_coordinator_of(request.user, meeting.municipality):
         raise PermissionDenied
     form = ParticipantForm(request.POST, meeting=meeting)
     if not form.is_valid():
@@ -226,7 +227,7 @@ def meeting_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def meeting_agenda_add(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
-    if not actions.is_coordinator_of(request.user, meeting.municipality):
+    if not is_coordinator_of(request.user, meeting.municipality):
         raise PermissionDenied
     form = AgendaForm(request.POST, cases=visible_cases(request.user))
     if not form.is_valid():
@@ -245,7 +246,7 @@ def meeting_agenda_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def meeting_decision(request: HttpRequest, code: str, case: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
-    if not actions.is_coordinator_of(request.user, meeting.municipality):
+    if not is_coordinator_of(request.user, meeting.municipality):
         raise PermissionDenied
     try:
         item = meeting.agenda.select_related("case").get(
@@ -312,7 +313,7 @@ def meeting_share(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def meeting_minutes(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
-    if not actions.is_coordinator_of(request.user, meeting.municipality):
+    if not is_coordinator_of(request.user, meeting.municipality):
         raise PermissionDenied
     form = MinutesForm(request.POST)
     if not form.is_valid():
@@ -332,7 +333,7 @@ def meeting_minutes(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def meeting_hold(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
-    if not actions.is_coordinator_of(request.user, meeting.municipality):
+    if not is_coordinator_of(request.user, meeting.municipality):
         raise PermissionDenied
     return act(
         request,
@@ -388,7 +389,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("instruments", queryset=Instrument.objects.order_by("code")))
         .order_by("level", "short_name")
     )
-    coordinates = actions.is_coordinator_of(request.user, city)
+    coordinates = is_coordinator_of(request.user, city)
     context = {
         "city": city,
         "cities": visible_municipalities(request.user).order_by("name"),
@@ -404,7 +405,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def instrument_create(request: HttpRequest) -> HttpResponse:
     city = instrument_city(request)
-    if not actions.is_coordinator_of(request.user, city):
+    if not is_coordinator_of(request.user, city):
         raise PermissionDenied
     back = reverse("cases:instrument-list") + f"?municipality={city.code}"
     form = InstrumentForm(request.POST, municipality=city)
