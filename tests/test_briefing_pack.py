@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from django_q.conf import Conf
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from config.storage import briefings_storage, evidence_storage, read_file, write_file
@@ -363,7 +364,7 @@ def test_pack_page_looks_right(page: Any, screenshot: Any) -> None:
     page.set_viewport_size({"width": 794, "height": 1123})
     page.set_content(html.replace(link, f"<style>{css}</style>"))
     page.emulate_media(media="print")
-    assert page.get_by_text("Car Wash Donut").is_visible()
+    expect(page.get_by_text("Car Wash Donut")).to_be_visible()
     screenshot("briefing-pack-team")
 
 

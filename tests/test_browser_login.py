@@ -23,12 +23,12 @@ def test_coordinator_logs_in_and_sees_home_in_dutch(
     page.get_by_label("Gebruikersnaam").fill("coordinator")
     page.get_by_label("Wachtwoord").fill("wrong")
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url(live_server.url + "/")
     expect(page.get_by_role("heading", name="Welkom, Coordinator")).to_be_visible()
-    assert page.get_by_text("Halle").first.is_visible()
+    expect(page.get_by_text("Halle").first).to_be_visible()
     screenshot("home-coordinator")
 
 
@@ -40,6 +40,7 @@ def test_matrix_toggle_saves_through_htmx_without_reload(
     page.get_by_label("Gebruikersnaam").fill("coordinator")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(live_server.url + "/")
     page.goto(live_server.url + reverse("competency-matrix"))
     checkbox = page.get_by_label("Police mag Brandveiligheid en evacuatie controleren")
     assert not checkbox.is_checked()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from gis.models import Premises
 from gis.risk import refresh
@@ -68,13 +69,13 @@ def test_coordinator_filters_the_map_and_opens_an_explained_popup(
     assert marker_count(page) == 304
     page.locator(".risk-cluster").first.wait_for()
     screenshot("map-clusters")
-    assert page.get_by_text("304 premises").is_visible()
+    expect(page.get_by_text("304 premises")).to_be_visible()
 
     with page.expect_response(lambda response: "flagged=on" in response.url) as answer:
         page.get_by_label("Flagged only").check()
     assert answer.value.status == 200
     wait_until(page, "() => document.getElementById('map').dataset.markers === '4'")
-    assert page.get_by_text("4 premises").is_visible()
+    expect(page.get_by_text("4 premises")).to_be_visible()
     assert "flagged=on" in page.url, "the filter is in the address bar"
 
     page.locator(".risk-marker.risk-high").first.click()
