@@ -67,7 +67,9 @@ def plan_action_day_from_case(*, case: Case, user: Any) -> ActionDay:
     day = actions.create_action_day(
         user=user,
         municipality=case.municipality,
-        title=_("Case %(number)s: %(title)s") % {"number": case.number, "title": case.title},
+        # The day's participants need not be in the case team: its title names the case
+        # by number only, never by its title.
+        title=_("Action day, case %(number)s") % {"number": case.number},
         date=first_working_day(LEAD_DAYS),
         starts_at=DEFAULT_START,
         ends_at=DEFAULT_END,

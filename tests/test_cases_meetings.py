@@ -339,6 +339,8 @@ class PlanActionDayTests(MeetingTestCase):
         self.assertRedirects(response, reverse("action-day-plan", kwargs={"code": day.code}))
         self.assertEqual(day.status, ActionDay.Status.DRAFT)
         self.assertEqual(day.case, self.case)
+        self.assertIn(self.case.number, day.title)
+        self.assertNotIn(self.case.title, day.title)
         self.assertEqual(day.municipality, self.city_a)
         self.assertEqual(
             sorted(day.visits.values_list("premises__name", flat=True)),
