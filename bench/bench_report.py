@@ -25,7 +25,7 @@ from decisions.facts import compile_content
 from decisions.rendering import BASE_URL, PDF_VARIANT, render_report, report_html
 from gis.models import Premises, Sector
 from inspections.briefing import LocalFetcher
-from inspections.models import ActionDay, Visit
+from inspections.models import ActionDay, ChecklistTemplate, Team, Visit, VisitTask
 from partners.models import Municipality, Partner, Person, Role
 
 # partner slug, checklist, answers (two photos each)
@@ -96,7 +96,10 @@ def setup_people(city: Municipality) -> dict[str, User]:
     return users
 
 
-def closed_day(city: Municipality, title: str, visits: int) -> ActionDay:
+def closed_day(city: Municipality, title: str, visits: int, users: dict[str, User]) -> ActionDay:
+    """A day of ``visits`` done visits, each with every bench partner's checks, and
+    its findings submitted by the partners' inspectors while it was in progress (see
+    :func:`add_findings`); the caller closes it."""
     coordinator = User.objects.get_or_create(username="bench-coordinator")[0]
     day = ActionDay.objects.create(
         municipality=city,
@@ -105,8 +108,17 @@ def closed_day(city: Municipality, title: str, visits: int) -> ActionDay:
         starts_at=time(9),
         ends_at=time(17),
         coordinator=coordinator,
-        status=ActionDay.Status.CLOSED,
+        status=ActionDay.Status.IN_PROGRESS,
     )
+    team = Team.objects.create(action_day=day, name="Bench team")
+    team.members.set([users[slug] for slug, _checklist, _answers in PARTNERS])
+    competencies = {
+        template.slug: template.competency_id
+        for template in ChecklistTemplate.objects.filter(
+            slug__in=[checklist for _slug, checklist, _answers in PARTNERS]
+        )
+    }
+    partners = {partner.slug: partner for partner in Partner.objects.filter(slug__startswith="b-")}
     sector = Sector.objects.filter(code="car_wash").first()
     for number in range(visits):
         premises = Premises.objects.create(
@@ -132,9 +144,23 @@ def closed_day(city: Municipality, title: str, visits: int) -> ActionDay:
                 ],
             },
         )
-        Visit.objects.create(
-            action_day=day, premises=premises, status=Visit.Status.DONE, route_order=number
+        visit = Visit.objects.create(
+            action_day=day,
+            premises=premises,
+            team=team,
+            status=Visit.Status.DONE,
+            route_order=number,
         )
+        VisitTask.objects.bulk_create(
+            VisitTask(visit=visit, competency_id=competencies[checklist], partner=partners[slug])
+            for slug, checklist, _answers in PARTNERS
+        )
+    return day
+
+
+def close(day: ActionDay) -> ActionDay:
+    day.close()
+    day.save(update_fields=["status"])
     return day
 
 
@@ -160,8 +186,9 @@ def render_floor(html: str) -> bytes:
 def run() -> None:
     city = Municipality.objects.create(code="99001", name="Benchstad", language="nl", country="BE")
     users = setup_people(city)
-    day = closed_day(city, "Bench report day", 1)
+    day = closed_day(city, "Bench report day", 1, users)
     add_findings(day, users, partners=6, photos=True)
+    close(day)
     visit = day.visits.get()
     joint = reports.compile_report(visit=visit, user=users["mayor"])
     photos = len(joint.content["photos"])
@@ -189,8 +216,9 @@ def run() -> None:
     )
     timings = {}
     for visits in (10, 40):
-        day = closed_day(city, f"Bench day {visits}", visits)
+        day = closed_day(city, f"Bench day {visits}", visits, users)
         add_findings(day, users, partners=3, photos=False)
+        close(day)
         html = day_report.summary_html(day)
         floor = best_of(lambda html=html: render_floor(html), repeat=3)  # type: ignore[misc]
         timings[visits] = best_of(lambda day=day: day_report.summary_pdf(day), repeat=3)  # type: ignore[misc]
