@@ -2,7 +2,8 @@
 photo) and replaying two of them, against gunicorn on a loopback port and the bench's
 SQLite database. Measured against a no-op authenticated endpoint (``/api/v1/ping``) under
 the same load in the same run; afterwards the database must hold every submission
-exactly once. Also prints the bytes a tablet downloads to cache a 12-visit day.
+exactly once. Then the bytes a tablet downloads to cache a 12-visit day
+(``bench/field_cache.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import time as clock
 from pathlib import Path
 from typing import Any
 
+from bench import field_cache
 from bench.harness import free_port, report, wait_until_healthy
 
 INSPECTORS = 50
@@ -220,73 +222,6 @@ def start_server(port: int) -> subprocess.Popen:
     return server
 
 
-def build_twelve_visit_day() -> Any:
-    """One tablet's day: a police officer's team with twelve car washes, each with the
-    police, social and trafficking checklists of the seed."""
-    from django.contrib.auth.models import User
-    from django.utils import timezone
-
-    from gis.models import Premises, Sector
-    from inspections.models import ActionDay, Team, Visit, VisitTask
-    from partners.models import Competency, Municipality, Partner, Person, Role
-
-    city = Municipality.objects.get(code="99999")
-    user = User.objects.create(username="tablet", first_name="Tablet")
-    partner = Partner.objects.create(
-        slug="bench-police", name="Police", short_name="Police", level="local", country="BE"
-    )
-    person = Person.objects.create(user=user, partner=partner, roles=[Role.INSPECTOR])
-    person.municipalities.add(city)
-    day = ActionDay.objects.create(
-        municipality=city, title="Twelve visits", date=timezone.localdate(), starts_at=clock(8),
-        ends_at=clock(18), coordinator=user, status=ActionDay.Status.RELEASED,
-    )  # fmt: skip
-    team = Team.objects.create(action_day=day, name="Team 1", lead=user)
-    competencies = Competency.objects.filter(code__in=["identity-residence", "undeclared-work"])
-    for stop in range(12):
-        premises = Premises.objects.create(
-            municipality=city, external_id=f"tablet-{stop}", name=f"Carwash {stop}",
-            address=f"Bergensesteenweg {stop}", sector=Sector.objects.get(code="car_wash"),
-            lon=4.23 + stop / 500, lat=50.73, source_x=0, source_y=0, source_crs="EPSG:31370",
-        )  # fmt: skip
-        visit = Visit.objects.create(
-            action_day=day, premises=premises, team=team, route_order=stop + 1
-        )
-        for competency in competencies:
-            VisitTask.objects.create(visit=visit, competency=competency, partner=partner)
-    return user
-
-
-def day_download_bytes() -> dict[str, int]:
-    """What a tablet fetches to hold a 12-visit day offline: the day page, every visit and
-    checklist page, the service worker, the manifest and every cached asset."""
-    from django.contrib.auth.models import User
-    from django.contrib.staticfiles import finders
-    from django.test import Client
-
-    from inspections.views.field import FIELD_ASSETS
-
-    user = build_twelve_visit_day()
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(pk=user.pk))
-    day = client.get("/field/")
-    assert day.status_code == 200, day.status_code
-    html = day.content.decode()
-    island = html.split('<script id="field-data" type="application/json">', 1)[1]
-    urls = json.loads(island.split("</script>", 1)[0])["precache"]
-    pages = sum(len(client.get(url).content) for url in urls)
-    extra = len(client.get("/field/sw.js").content) + len(
-        client.get("/field/manifest.webmanifest").content
-    )
-    assets = sum(os.path.getsize(str(finders.find(path))) for path in FIELD_ASSETS)
-    return {
-        "day_page": len(day.content),
-        "pages": pages,
-        "urls": len(urls),
-        "assets": assets + extra,
-    }
-
-
 def run() -> None:
     from django.db import connection
 
@@ -337,17 +272,7 @@ def run() -> None:
         findings=findings,
         photos=photos,
     )
-    sizes = day_download_bytes()
-    total = sizes["day_page"] + sizes["pages"] + sizes["assets"]
-    report(
-        "field_day_cache_bytes",
-        ours=total,
-        floor=sizes["day_page"],
-        visits=12,
-        urls=sizes["urls"],
-        pages_bytes=sizes["pages"],
-        assets_bytes=sizes["assets"],
-    )
+    field_cache.run()
     for failure in failures[:5]:
         print("FAILED", failure, flush=True)
     assert not failures and not lost and not doubled, (len(failures), lost, doubled)

@@ -51,12 +51,10 @@ FIELD_ASSETS = (
     "integra/field/app.js",
     "integra/field/icon-192.png",
     "integra/field/icon-512.png",
-    "vendor/htmx/htmx.min.js",
+    # Leaflet without its marker images: the route's stops are drawn as numbered divIcons
+    # and the reference layers' points as circles.
     "vendor/leaflet/leaflet.css",
     "vendor/leaflet/leaflet.js",
-    "vendor/leaflet/images/marker-icon.png",
-    "vendor/leaflet/images/marker-icon-2x.png",
-    "vendor/leaflet/images/marker-shadow.png",
 )
 OUTCOMES = ("start", "done", "no_access", "closed")
 ENDED = (Visit.Status.DONE, Visit.Status.NO_ACCESS, Visit.Status.CLOSED)
