@@ -365,8 +365,8 @@ def admin_sets_up_the_city(walk: Walk) -> None:
     page = walk.open(admin)
     if city.language != "nl":
         # No municipality yet: the interface speaks Dutch until the switch is used.
-        page.locator("#language-select").select_option(city.language)
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("#language-select").select_option(city.language)
     expect(page.get_by_role("status")).to_contain_text(
         t("Your account is not linked to a partner yet. Ask your administrator.")
     )
@@ -437,6 +437,8 @@ def add(page: Any, walk: Walk, model: str) -> None:
 def save(page: Any, walk: Walk) -> None:
     page.locator("input[name=_save]").click()
     errors = page.locator(".errornote, .errorlist")
+    # Read once the answer is there: the saved object's message or the form's errors.
+    expect(page.locator(".messagelist .success").or_(errors).first).to_be_visible()
     if errors.count():
         raise AssertionError(f"The admin refused: {errors.all_inner_texts()}")
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -703,18 +705,25 @@ def outbox_count(page: Any) -> Any:
     return page.locator("#field-outbox-count")
 
 
+# The device's outbox itself, not the count drawn from it: a save just stored is drawn a
+# moment later, and until then the count still reads the "0" from before it.
+OUTBOX_EMPTY = "async () => (await IntegraStore.all('outbox')).length === 0"
+
+
 def all_sent(walk: Walk, page: Any, shot: str) -> None:
     """The outbox empties; if it does not, the screenshot and the outbox's own words
     say why. A save made while the page's own sync was running waits for the next
     round (every 30 s): the inspector presses "Send now", as one would."""
     count = outbox_count(page)
     try:
-        expect(count).to_have_text("0", timeout=5000)
+        wait_until(page, OUTBOX_EMPTY, timeout=5)
+        expect(count).to_have_text("0")
         return
     except AssertionError:
         page.get_by_role("button", name=walk.t("Send now")).click()
     try:
-        expect(count).to_have_text("0", timeout=35000)
+        wait_until(page, OUTBOX_EMPTY, timeout=35)
+        expect(count).to_have_text("0")
     except AssertionError:
         walk.shoot(page, f"{shot}-not-sent")
         outbox = page.locator("#field-outbox").inner_text()
@@ -736,6 +745,8 @@ def inspectors_work_in_the_field(walk: Walk) -> None:
     police = open_field_day(walk, people["police"])
     open_visit(walk, police, target)
     police.locator('#visit-outcomes button[value="start"]').click()
+    # The visit page follows the outcome once it is in the outbox.
+    expect(police.locator("#visit-outcomes")).not_to_have_attribute("data-phase", "start")
     all_sent(walk, police, "12-field-visit-started")
 
     online = open_field_day(walk, people["social"])
@@ -793,6 +804,7 @@ def inspectors_work_in_the_field(walk: Walk) -> None:
     expect(police.locator("#form-status")).to_have_attribute("data-state", "saved")
     police.locator(".field-back").first.click()
     police.locator('#visit-outcomes button[value="done"]').click()
+    expect(police.locator("#visit-outcomes")).to_have_attribute("data-phase", "ended")
     all_sent(walk, police, "16-field-visit-done")
     walk.shoot(police, "16-field-visit-done")
 
@@ -824,6 +836,11 @@ def partners_sign_the_report(walk: Walk, coordinator: Any) -> str:
     coordinator.get_by_role("link", name=t("Reports")).first.click()
     row = coordinator.locator("tr", has_text=target.name)
     row.get_by_role("button", name=t("Compile the joint report")).click()
+    # The report's own page, not the list the click is leaving (its heading may hold
+    # the same words): its address is kept.
+    expect(coordinator.locator(".messages")).to_contain_text(
+        t("The joint report was compiled; it now awaits each partner's sign-off.")
+    )
     expect(coordinator.get_by_role("heading", name=re.compile(t("Joint report")))).to_be_visible()
     report_url = coordinator.url
     for part in ("police", walk.social_signer):
@@ -833,6 +850,12 @@ def partners_sign_the_report(walk: Walk, coordinator: Any) -> str:
         expect(waiting).to_contain_text(t("Joint reports awaiting your sign-off"))
         waiting.get_by_role("link", name=re.compile(re.escape(target.name))).click()
         page.get_by_role("button", name=t("Sign off the report")).click()
+        # The signer's name is on every page (the menu): the answer's message comes first.
+        signed = "|".join(
+            re.escape(t(message))
+            for message in ("Your sign-off was recorded.", "The report is final.")
+        )
+        expect(page.locator(".messages")).to_contain_text(re.compile(signed))
         expect(page.locator("body")).to_contain_text(walk.person(part).full_name)
         walk.shoot(page, f"18-report-signed-{part}")
     return report_url

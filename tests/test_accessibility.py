@@ -182,6 +182,8 @@ def start_draft_decision(page: Any, live_server: Any) -> list[str]:
     page.goto(live_server.url + reverse("report-list"))
     page.locator("main a[href*='/decisions/reports/']").first.click()
     page.get_by_role("link", name="Draft a decision").click()
+    # The click only starts the navigation: axe reads the page it leads to.
+    page.wait_for_url("**/decisions/reports/*/decide/")
     settled(page)
     problems = violations(page, "mayor on the decision type choice")
     page.locator("main select").first.select_option(index=1)

@@ -28,9 +28,10 @@ def test_coordinator_adapts_a_shared_checklist_for_their_city(
     expect(shared).to_contain_text("Shared by every city")
     shared.get_by_role("link", name="v1").click()
 
-    # The shared checklist offers no draft of its own, only the city's copy.
-    expect(page.get_by_role("button", name="New draft from this version")).to_have_count(0)
+    # The shared checklist offers no draft of its own, only the city's copy (its status
+    # first: a count of none would also hold on the list the click is leaving).
     expect(page.get_by_role("status")).to_contain_text("shared by every city")
+    expect(page.get_by_role("button", name="New draft from this version")).to_have_count(0)
     page.get_by_role("button", name="Adapt for Halle").click()
 
     expect(page.get_by_role("heading", name="Add a question")).to_be_visible()

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from inspections.models import ActionDay
 from tests.cast import PASSWORD, build_cast
+from tests.conftest import wait_until
 from tests.field_fixtures import build_field_day, seed_field_checklists, version_of
 from tests.planning_fixtures import make_action_day
 
@@ -105,6 +106,7 @@ def test_an_injected_inline_script_is_blocked_and_reported(live_server: Any, pag
         "() => { const s = document.createElement('script');"
         " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
     )
-    page.wait_for_timeout(200)
+    # The violation event comes after the refusal, in a task of its own.
+    wait_until(page, "() => window.__cspViolations.some((v) => v.startsWith('script-src'))")
     assert page.evaluate("window.__ran === undefined")
     assert any("script-src" in v for v in page.evaluate("window.__cspViolations"))

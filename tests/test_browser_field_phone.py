@@ -73,7 +73,9 @@ def test_phone_visit_from_start_to_done_with_a_photo_sent_from_the_outbox(
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "field-phone.png"))
 
-    main_button(page).click()
+    # The outbox sends the outcome: the database is read once the server has answered.
+    with page.expect_response(outcome_sent):
+        main_button(page).click()
     expect(main_button(page)).to_contain_text("Continue checklist")
     expect(main_button(page)).to_contain_text("Employment, Dimona and contracts")
     expect(page.locator("#visit-sync")).to_have_text("Sent")
@@ -125,13 +127,19 @@ def test_phone_visit_from_start_to_done_with_a_photo_sent_from_the_outbox(
 
     page.goto(visit_url)
     expect(main_button(page)).to_have_text("Finish visit")
-    main_button(page).click()
+    with page.expect_response(outcome_sent):
+        main_button(page).click()
     expect(page.locator("#visit-ended")).to_have_text("Visit done")
     expect(page.locator("#visit-outcomes button:visible")).to_have_count(0)
     expect(page.locator("#visit-sync")).to_have_text("Sent")
     visit.refresh_from_db()
     assert visit.status == Visit.Status.DONE
     page.screenshot(path=str(SCREENSHOTS / "field-phone-done.png"))
+
+
+def outcome_sent(response: Any) -> bool:
+    """The server's answer to a visit's outcome sent from the outbox."""
+    return response.request.method == "POST" and response.url.endswith("/outcome")
 
 
 def _geo_prefix(visit: Visit) -> Any:

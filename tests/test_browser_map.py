@@ -35,6 +35,20 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
 
 
+# The popup is opaque, inside the map, and the map stood still over two frames.
+POPUP_AT_REST = """async () => {
+    const popup = document.querySelector(".leaflet-popup");
+    if (!popup || getComputedStyle(popup).opacity !== "1") return false;
+    const where = () => JSON.stringify(popup.getBoundingClientRect());
+    const before = where();
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const box = popup.getBoundingClientRect();
+    const map = document.getElementById("map").getBoundingClientRect();
+    return where() === before && box.top >= map.top && box.bottom <= map.bottom
+        && box.left >= map.left && box.right <= map.right;
+}"""
+
+
 def marker_count(page: Any) -> int:
     return int(page.locator("#map").get_attribute("data-markers") or -1)
 
@@ -83,6 +97,7 @@ def test_coordinator_filters_the_map_and_opens_an_explained_popup(
     popup.wait_for()
     assert "Identity papers held by the operator" in popup.inner_text()
     assert "Carwash" in popup.inner_text()
-    page.wait_for_timeout(500)  # the popup fades in and the map pans to show it
+    # The popup fades in and the map pans to show it: shoot once both are over.
+    wait_until(page, POPUP_AT_REST)
     screenshot("map-coordinator")
     assert errors == []

@@ -146,6 +146,8 @@ def test_phone_size_keeps_touch_targets_large(live_server: Any, browser: Any) ->
         for box in [element.bounding_box() for element in page.locator(locator).all()]:
             assert box is not None and box["height"] >= 44, (locator, box)
     page.locator(".field-checklist-link").first.click()
+    # The click only starts the navigation: the checklist's choices are read once it is there.
+    expect(page.locator(".field-choice").first).to_be_visible()
     for element in page.locator(".field-choice").all():
         box = element.bounding_box()
         assert box is not None and box["height"] >= 44

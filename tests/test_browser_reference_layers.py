@@ -86,7 +86,7 @@ def test_premises_map_draws_the_address_points_under_the_markers(
     panes = page.evaluate(PANES)
     assert panes["tile"] < panes["reference"] < panes["overlay"] < panes["marker"], panes
     # The markers stay on top and clickable: the layer takes no pointer events.
-    assert page.locator(".risk-marker").count() == 5
+    expect(page.locator(".risk-marker")).to_have_count(5)
     marker = page.locator(".risk-marker").first
     box = marker.bounding_box()
     assert box is not None

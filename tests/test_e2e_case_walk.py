@@ -251,6 +251,9 @@ def coordinator_builds_the_case(walk: Walk, page: Any) -> None:
         field(form, t("Other subject")).fill(other)
         form.get_by_role("button", name=t("Save the link")).click()
         expect(page.get_by_text(t("The link was saved."))).to_be_visible()
+        # The message of the link before still shows until the answer comes: the next
+        # link is typed once this one is listed.
+        expect(page.locator("section.subject-links table")).to_contain_text(other)
     links = page.locator("section.subject-links table")
     expect(links).to_contain_text(f"{MANAGER} — {t('manager')} — {COMPANY.name}")
     expect(links).to_contain_text(f"{COMPANY.name} — {t('operator')} — {LOTUS.name}")
