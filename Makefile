@@ -80,7 +80,8 @@ pytest: setup
 	INTEGRA_WALKS=$(WALKS_SQLITE) DATABASE_URL= $(PYTEST)
 
 # Runs the whole suite again on PostgreSQL when there is one; page checks no database
-# changes (marked once_per_make_test) ran in the SQLite run.
+# changes (marked once_per_make_test) and the case file's browser walks of one flow, whose
+# views' tests run on both databases (first_database_only), ran in the SQLite run.
 pytest-postgres: setup
 	@if [ -n "$(POSTGRES)" ]; then echo "== again on PostgreSQL ($(POSTGRES))"; \
 	  INTEGRA_WALKS=fr INTEGRA_SECOND_RUN=1 DATABASE_URL="$(POSTGRES)" $(PYTEST); \

@@ -97,10 +97,19 @@ def wait_until(page: Any, predicate: str, *, timeout: float = 15.0) -> None:
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """``make test`` runs the suite on SQLite and again on PostgreSQL. Page checks that
     no database changes (axe over every main page, reflow) build the demo city and take
-    minutes: the second run (``INTEGRA_SECOND_RUN``) leaves them to the first."""
+    minutes: the second run (``INTEGRA_SECOND_RUN``) leaves them to the first. So do the
+    browser walks through one flow of the case file (``first_database_only``): what
+    they add to the view tests is the browser's part (clicks, forms, htmx, what the
+    page shows), the same on every database, while the view tests run the same rules
+    and queries on both databases."""
     if not os.environ.get("INTEGRA_SECOND_RUN"):
         return
     skip = pytest.mark.skip(reason="checked in make test's SQLite run: no database changes it")
+    flow = pytest.mark.skip(
+        reason="walked in make test's SQLite run; its views' tests run on both databases"
+    )
     for item in items:
         if "once_per_make_test" in item.keywords:
             item.add_marker(skip)
+        elif "first_database_only" in item.keywords:
+            item.add_marker(flow)

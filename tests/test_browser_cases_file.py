@@ -14,7 +14,13 @@ from playwright.sync_api import expect
 from tests.cast import build_cast
 from tests.test_browser_planning import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The browser's part of the case file's team and entries; test_cases_file.py runs
+# the same rules and queries on both databases, so make test walks this on the first only.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 
 def record_entry(page: Any, fact: str, source: str, sharing: str) -> None:

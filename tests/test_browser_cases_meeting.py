@@ -22,7 +22,13 @@ from tests.cast import build_cast
 from tests.planning_fixtures import make_premises
 from tests.test_browser_planning import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The browser's part of a case meeting; test_cases_meetings.py runs the same rules and
+# queries on both databases, so make test walks this on the first only.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 
 def test_a_meeting_chooses_the_integrated_approach_and_plans_the_action_day(

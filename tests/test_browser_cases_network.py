@@ -14,7 +14,14 @@ from tests.cast import build_cast
 from tests.test_browser_offline import log_in
 from tests.test_cases_network import wilby
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The browser's part of the network view; test_cases_network.py runs the same rules and
+# queries (the Wilby network, what connects two subjects) on both databases, so make
+# test walks this on the first only.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 
 class Cast:

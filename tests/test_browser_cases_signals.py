@@ -16,7 +16,13 @@ from tests.cast import build_cast
 from tests.conftest import SCREENSHOTS
 from tests.test_browser_map import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The browser's part of filing and triaging a signal; test_cases_signals.py runs the
+# same rules and queries on both databases, so make test walks this on the first only.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 
 def test_clerks_signal_goes_through_triage_and_the_clerk_sees_only_its_status(
