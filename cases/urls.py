@@ -76,8 +76,10 @@ urlpatterns += [
 ]
 
 from cases.views import files as file_views  # noqa: E402
+from cases.views import hub as hub_views  # noqa: E402
 
 urlpatterns += [
+    path("overview/", hub_views.hub, name="hub"),
     path("", file_views.case_list, name="case-list"),
     path("new/", file_views.case_new, name="case-new"),
     path("<uuid:code>/", file_views.case_page, name="case"),

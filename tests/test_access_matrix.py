@@ -847,6 +847,8 @@ EXPECTED: dict[str, str] = {
     # The case file: its team only (here the administrator, the police and the social
     # inspector); everyone else, the city's coordinator included, gets 404 for every
     # case URL. Team members who are no coordinator may not shape the team or move it.
+    # The case work's overview: every person; it shows only what their role may use.
+    "GET cases:hub": "302 200 200 200 200 200 200 200 200",
     "GET cases:case-list": "302 200 200 200 200 200 200 200 200",
     "GET cases:case-new": "302 200 403 403 403 403 403 200 200",
     "POST cases:case-new": "302 400 403 403 403 403 403 400 400",

@@ -92,8 +92,17 @@ MAIN_PAGES = {
     "checklist-list",
     "audit-log",
     "subject-access",
+    # The case work, behind its one entry in the menu.
+    "hub",
+    "case-list",
+    "case",
+    "signal-file",
+    "triage-queue",
+    "meeting-list",
+    "subject-register",
 }
-MAX_DEPTH = 3
+# The case work's pages lie one step further from the menu, behind its overview.
+MAX_DEPTH = 4
 
 AXE_SCRIPT = Axe().axe_script
 

@@ -37,6 +37,7 @@ def test_a_case_team_shares_entries_and_keeps_internal_ones_home(
 ) -> None:
     build_cast()
     log_in(page, live_server, "coordinator")
+    page.get_by_role("link", name="Cases", exact=True).click()
     page.get_by_role("link", name="My cases").click()
     page.get_by_role("link", name="Open a case").click()
     page.get_by_label("Title").fill("Massage parlours on the ring road")

@@ -58,6 +58,7 @@ def test_a_meeting_chooses_the_integrated_approach_and_plans_the_action_day(
     )
 
     log_in(page, live_server, "coordinator")
+    page.get_by_role("link", name="Cases", exact=True).click()
     page.get_by_role("link", name="Case meetings").click()
     page.get_by_label("Title").fill("Local operational meeting")
     page.get_by_label("Date").fill(timezone.localdate().isoformat())

@@ -88,8 +88,11 @@ SOCIAL_SOURCE = "Dossier sociale inspectie"
 
 
 def nav(walk: Walk, page: Any, message: str) -> None:
-    """Follow a link of the menu, named as the person reads it."""
-    page.get_by_role("link", name=walk.t(message), exact=True).first.click()
+    """Follow a link of the case work's overview, reached by the menu's one entry for
+    the case work, named as the person reads it."""
+    page.locator("header nav").get_by_role("link", name=walk.t("Cases"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(walk.t("Cases"))
+    page.locator("main").get_by_role("link", name=walk.t(message), exact=True).click()
 
 
 def field(scope: Any, label: str) -> Any:
