@@ -37,3 +37,5 @@ class SignalAdmin(admin.ModelAdmin):
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["filename", "kind", "municipality", "status", "created", "updated", "skipped"]
+    # The uploaded layer is read through the import pages, never linked from here.
+    exclude = ["stored_file"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.formats import coordinates
+from config.storage import uploads_storage
 from gis.search import premises_key
 from partners.models import Competency, Municipality, in_active_language
 
@@ -385,9 +386,18 @@ class Signal(models.Model):
         return f"{self.get_source_display()} {self.received_on:%Y-%m-%d}"
 
 
+def upload_name(run: ImportRun, filename: str) -> str:
+    """Where an uploaded layer is kept in the uploads storage: one folder per run."""
+    return f"imports/{run.code}/{filename}"
+
+
 class ImportRun(models.Model):
     """One import of a GIS layer, from the command line or the web page: who, which file,
-    what it counted and which problems it found. Refused imports are logged too."""
+    what it counted and which problems it found. Refused imports are logged too.
+
+    ``stored_file`` is the uploaded layer in the uploads storage (the disk or S3); a run
+    tried again names the same file as the run it came from, and the file goes when no
+    run needs it any more (gis/records.py)."""
 
     class Kind(models.TextChoices):
         PREMISES = "premises", _("Premises")
@@ -411,7 +421,9 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     filename = models.CharField(_("file"), max_length=255)
-    stored_file = models.CharField(max_length=500, blank=True)
+    stored_file = models.FileField(
+        storage=uploads_storage, upload_to=upload_name, max_length=500, blank=True
+    )
     layer = models.CharField(_("layer"), max_length=200, blank=True)
     crs = models.CharField(_("CRS"), max_length=40, blank=True)
     options = models.JSONField(default=dict, blank=True)
@@ -476,6 +488,11 @@ class ImportRun(models.Model):
             self.Status.REFUSED,
             self.Status.FAILED,
         )
+
+    def upload_is_kept(self) -> bool:
+        """The uploaded file is still in its storage (the retention purge removes it)."""
+        name = self.stored_file.name or ""
+        return bool(name) and self.stored_file.storage.exists(name)
 
     def as_progress(self) -> dict[str, Any]:
         return {"status": self.status, "progress": self.progress, "summary": self.summary()}

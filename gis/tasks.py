@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.utils import translation
 from django_q.tasks import async_task
 
-from config.storage import uploads_storage
 from gis.importing import execute
 from gis.models import ImportRun
 
@@ -41,17 +41,19 @@ def run_import(run_pk: int) -> str:
 
 
 @contextmanager
-def local_copy(name: str) -> Iterator[Path]:
-    """A path on this machine for a stored upload, whatever the storage backend."""
+def local_copy(stored: FieldFile) -> Iterator[Path]:
+    """A path on this machine for a stored upload, whatever the storage: the file itself
+    on disk, a temporary copy (removed afterwards) on S3."""
     try:
-        local = uploads_storage().path(name)
+        local = stored.path
     except NotImplementedError:
         local = ""
     if local:
         yield Path(local)
         return
+    name = stored.name or ""
     with tempfile.TemporaryDirectory(prefix="integra-upload-") as folder:
         path = Path(folder) / PurePosixPath(name).name
-        with uploads_storage().open(name, "rb") as source, path.open("wb") as sink:
+        with stored.storage.open(name, "rb") as source, path.open("wb") as sink:
             shutil.copyfileobj(source, sink)
         yield path

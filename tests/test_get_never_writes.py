@@ -19,7 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
@@ -27,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from config.storage import uploads_storage
 from decisions.models import Decision
 from gis.models import ImportRun
 from inspections.models import SectorRule
@@ -72,7 +72,9 @@ class GetNeverWritesTests(CastTestCase):
         cls.media = Path(tempfile.mkdtemp(prefix="get-never-writes-"))
         with override_settings(MEDIA_ROOT=cls.media):
             cls.fixture = Fixture(cls)
-            stored = default_storage.save("imports/broken/layer.geojson", ContentFile(b"no layer"))
+            stored = uploads_storage().save(
+                "imports/broken/layer.geojson", ContentFile(b"no layer")
+            )
         today = timezone.localdate()
         Decision.objects.filter(pk=cls.fixture.decision.pk).update(
             status=Decision.Status.IN_FORCE,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -133,7 +132,7 @@ class ImportPageTests(LayerTestCase):
             reverse("gis-import-start", args=[run.code]), {"layer": "p", "id_field": "id"}
         )
         run.refresh_from_db()
-        default_storage.delete(run.stored_file)
+        run.stored_file.storage.delete(run.stored_file.name or "")
         response = self.client.post(reverse("gis-import-retry", args=[run.code]), follow=True)
         self.assertContains(response, "no longer kept: upload it again")
         self.assertEqual(ImportRun.objects.count(), 1)

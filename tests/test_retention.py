@@ -13,11 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from config.storage import uploads_storage
 from gis.models import ImportRun, Signal
 from inspections.evidence import evidence_exists, store_photo
 from inspections.models import ActionDay, Evidence, Finding, FindingAnswer, Submission
@@ -179,7 +179,7 @@ class UploadRetentionTests(CastTestCase):
     """Uploaded layers are kept IMPORT_UPLOAD_DAYS for trying an import again, then go."""
 
     def upload(self, days_ago: int, name: str, status: str = ImportRun.Status.REFUSED) -> Any:
-        stored = default_storage.save(f"imports/{uuid.uuid4()}/{name}", ContentFile(b"layer"))
+        stored = uploads_storage().save(f"imports/{uuid.uuid4()}/{name}", ContentFile(b"layer"))
         return ImportRun.objects.create(
             municipality=self.city_a,
             user=self.coordinator,
@@ -205,19 +205,19 @@ class UploadRetentionTests(CastTestCase):
         out = io.StringIO()
         call_command("purge_personal_data", "--dry-run", stdout=out)
         self.assertIn("uploaded layers removed: 1", out.getvalue())
-        self.assertTrue(default_storage.exists(old.stored_file))
+        self.assertTrue(uploads_storage().exists(old.stored_file.name))
 
         with self.captureOnCommitCallbacks(execute=True):
             call_command("purge_personal_data", stdout=io.StringIO())
-        self.assertFalse(default_storage.exists(old.stored_file))
+        self.assertFalse(uploads_storage().exists(old.stored_file.name))
         old.refresh_from_db()
         self.assertEqual((old.stored_file, old.status), ("", ImportRun.Status.REFUSED))
         self.assertFalse(old.can_retry)
         for kept in (retried, retry, recent, waiting):
-            stored = kept.stored_file
+            stored = kept.stored_file.name or ""
             kept.refresh_from_db()
-            self.assertEqual(kept.stored_file, stored)
-            self.assertTrue(default_storage.exists(stored))
+            self.assertEqual(kept.stored_file.name, stored)
+            self.assertTrue(uploads_storage().exists(stored))
         entry = AuditEntry.objects.get(object_type="privacy.retention")
         self.assertEqual(entry.detail["uploaded_layers_removed"], 1)
 

@@ -17,7 +17,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.storage import uploads_storage
 from gis.access import IMPORT_ROLES, visible_imports
 from gis.forms.imports import MappingForm, UploadForm
 from gis.importing import refuse, start_run
@@ -76,7 +75,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         },
         status=ImportRun.Status.PREVIEW,
     )
-    run.stored_file = uploads_storage().save(f"imports/{run.code}/{upload.name}", upload)
+    run.stored_file.save(upload.name, upload, save=False)
     run.save(update_fields=["stored_file"])
     refuse_unreadable(run)
     return redirect("gis-import-detail", code=run.code)
@@ -240,7 +239,7 @@ def import_retry(request: HttpRequest, code: Any) -> HttpResponse:
     run = get_import_for_user(request, code)
     if not run.can_retry:
         return redirect("gis-import-detail", code=run.code)
-    if not uploads_storage().exists(run.stored_file):
+    if not run.upload_is_kept():
         messages.error(request, _("The uploaded file is no longer kept: upload it again."))
         return redirect("gis-imports")
     again = start_run(
@@ -249,7 +248,7 @@ def import_retry(request: HttpRequest, code: Any) -> HttpResponse:
         kind=run.kind,
         filename=run.filename,
         options=run.options,
-        stored_file=run.stored_file,
+        stored_file=run.stored_file.name or "",
         status=ImportRun.Status.PREVIEW,
     )
     refuse_unreadable(again)
