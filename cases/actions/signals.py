@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from cases.access import can_file_signals, triage_municipalities, visible_cases
 from cases.actions.files import open_case
-from cases.actions.subjects import DuplicateSubject, add_subject, subject_for_premises
+from cases.actions.subjects import (
+    DuplicateSubject,
+    add_subject,
+    same_person,
+    subject_for_premises,
+)
 from cases.models import Case, CaseSubject, DeskSignal, Subject
 from gis.actions import record_signal
 from gis.identifiers import normalise_enterprise_number
@@ -59,6 +64,7 @@ def _about_fields(
     premises: Premises | None,
     subject_name: str,
     enterprise_number: str,
+    birth_date: date | None,
 ) -> dict[str, Any]:
     """What the signal is about, checked for its kind; only that kind's fields are kept.
     A premises signal keeps the address the reporter chose, so that "My signals" shows
@@ -88,6 +94,10 @@ def _about_fields(
             fields["enterprise_number"] = normalise_enterprise_number(enterprise_number)
         except ValueError as error:
             raise ValidationError(str(error), code="enterprise_number") from error
+    if about == DeskSignal.About.PERSON and birth_date is not None:
+        if birth_date > timezone.localdate():
+            raise ValidationError(_("A birth date cannot be in the future."), code="birth_date")
+        fields["birth_date"] = birth_date
     return fields
 
 
@@ -104,11 +114,13 @@ def file_signal(
     premises: Premises | None = None,
     subject_name: str = "",
     enterprise_number: str = "",
+    birth_date: date | None = None,
     indicator: Indicator | None = None,
 ) -> DeskSignal:
     """File what ``user`` saw with ``municipality``. The desk follows from the person's
     role where it can (:func:`infer_desk`), else it is ``desk``. A company's enterprise
-    number must pass mod 97; the date cannot be in the future."""
+    number must pass mod 97; a person's birth date (kept for a person only) and the date
+    seen cannot be in the future."""
     person = person_of(user)
     if not can_file_signals(user) or person is None:
         raise PermissionDenied(_("Only people working for a municipality may file a signal."))
@@ -129,6 +141,7 @@ def file_signal(
         premises=premises,
         subject_name=subject_name,
         enterprise_number=enterprise_number,
+        birth_date=birth_date,
     )
     signal = DeskSignal.objects.create(
         municipality=municipality,
@@ -230,10 +243,18 @@ def link_signal_to_premises(*, signal: DeskSignal, premises: Premises, user: Any
     return _triaged(signal, user, "link_premises", premises=str(premises.code))
 
 
+def registered_person(signal: DeskSignal) -> Subject | None:
+    """The register's person a person signal names, by name and birth date, when the
+    register already holds them (and the signal is not linked to a subject yet)."""
+    if signal.subject_id is not None or signal.about != DeskSignal.About.PERSON:
+        return None
+    return same_person(signal.municipality, signal.subject_name, signal.birth_date)
+
+
 def subject_of(signal: DeskSignal, user: Any) -> Subject | None:
     """The register's subject for what the signal is about: the company with its
-    enterprise number (found, else added), the person (added), the premises' subject.
-    An address with no premises found has none."""
+    enterprise number, the person with their name and birth date (each found, else
+    added), the premises' subject. An address with no premises found has none."""
     if signal.subject is not None:
         return signal.subject
     if signal.about in (DeskSignal.About.COMPANY, DeskSignal.About.PERSON):
@@ -244,6 +265,7 @@ def subject_of(signal: DeskSignal, user: Any) -> Subject | None:
                 kind=signal.about,
                 name=signal.subject_name,
                 enterprise_number=signal.enterprise_number,
+                birth_date=signal.birth_date if signal.about == DeskSignal.About.PERSON else None,
             )
         except DuplicateSubject as duplicate:
             return duplicate.existing

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Link, RegisteredOffice, Subject
@@ -30,7 +31,8 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
 class DuplicateSubject(ValidationError):
-    """The register already holds this company: ``existing`` is the one to use instead."""
+    """The register already holds this company (or person): ``existing`` is the one to
+    use instead."""
 
     def __init__(self, message: str, existing: Subject) -> None:
         super().__init__(message, code="duplicate")
@@ -83,6 +85,21 @@ def _company_fields(
     return numbers
 
 
+def same_person(municipality: Municipality, name: str, birth_date: date | None) -> Subject | None:
+    """The person of the city's register with this name (whatever its case and spacing)
+    and this birth date: one person is one node of the network. Without a birth date a
+    name alone does not tell two people apart, so nothing is matched."""
+    name = " ".join(name.split())
+    if birth_date is None or not name:
+        return None
+    return (
+        Subject.objects.persons()
+        .filter(municipality=municipality, name__iexact=name, birth_date=birth_date)
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def _not_for_kind(kind: str, fields: dict[str, Any]) -> None:
     """A person holds only name, birth date, nationality and address; a vehicle only its
     plate; a company only what a company register holds. Anything else is refused, not
@@ -133,7 +150,8 @@ def add_subject(
 
     A company's enterprise number must pass mod 97 and its KvK number have 8 digits;
     a number already in the register is refused with :class:`DuplicateSubject` naming
-    the existing company. A company given a registered office starts its office history
+    the existing company, and so is a person of the same name and birth date
+    (:func:`same_person`). A company given a registered office starts its office history
     there (from ``office_from``, else today)."""
     if kind not in (Subject.Kind.COMPANY, Subject.Kind.PERSON, Subject.Kind.VEHICLE):
         raise ValidationError(
@@ -168,6 +186,13 @@ def add_subject(
     elif kind == Subject.Kind.PERSON:
         if birth_date is not None and birth_date > today:
             raise ValidationError(_("A birth date cannot be in the future."), code="birth_date")
+        existing = same_person(municipality, name, birth_date)
+        if existing is not None and birth_date is not None:
+            raise DuplicateSubject(
+                _("%(name)s, born on %(date)s, is already in the register.")
+                % {"name": existing.name, "date": date_format(birth_date, "SHORT_DATE_FORMAT")},
+                existing,
+            )
         fields.update(
             birth_date=birth_date,
             nationality=normalise_country(nationality, what=_("Nationality")),

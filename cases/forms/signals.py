@@ -67,6 +67,14 @@ class FileSignalForm(forms.Form):
         required=False,
         help_text=_("Of a company, if you know it, e.g. BE 0123.456.749."),
     )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Of a person, if you know it: it tells them apart from others of the same name."
+        ),
+    )
     observed_on = forms.DateField(
         label=_("Seen on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -110,6 +118,12 @@ class FileSignalForm(forms.Form):
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
 
+    def clean_birth_date(self) -> Any:
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date is not None and birth_date > timezone.localdate():
+            raise forms.ValidationError(_("A birth date cannot be in the future."))
+        return birth_date
+
     def clean_observed_on(self) -> Any:
         observed_on = self.cleaned_data["observed_on"]
         if observed_on > timezone.localdate():
@@ -152,6 +166,7 @@ class FileSignalForm(forms.Form):
             "enterprise_number": data["enterprise_number"]
             if about == DeskSignal.About.COMPANY
             else "",
+            "birth_date": data["birth_date"] if about == DeskSignal.About.PERSON else None,
         }
 
 

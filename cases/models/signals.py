@@ -64,6 +64,9 @@ class DeskSignal(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     subject_name = models.CharField(_("name of the company or person"), max_length=200, blank=True)
     enterprise_number = models.CharField(_("enterprise number"), max_length=12, blank=True)
+    # A person's birth date, when the reporter knows it: with the name it tells the
+    # register's person apart from others of the same name.
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
     premises = models.ForeignKey(
         Premises, null=True, blank=True, on_delete=models.SET_NULL, related_name="desk_signals"
     )

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -38,6 +39,7 @@ from cases.actions.signals import (
     link_signal_to_premises,
     merge_signal,
     open_case_from_signal,
+    registered_person,
     verify_signal,
 )
 from cases.forms.signals import (
@@ -201,6 +203,7 @@ def triage_detail(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "searched": bool(query.strip()),
         "premises_query": query,
         "chosen": "",
+        "registered_person": registered_person(signal),
         **triage_forms(request, signal),
     }
     return render(request, "cases/triage_detail.html", context)
@@ -218,6 +221,19 @@ def run_step(
         return refuse(request, " ".join(error.messages), redirect_to=url)
     messages.success(request, done)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def with_known_person(signal: DeskSignal, done: str) -> str:
+    """``done``, telling the coordinator when the person the signal names was already
+    in the register: the signal joins that subject instead of adding them twice."""
+    known = registered_person(signal)
+    if known is None or known.birth_date is None:
+        return done
+    already = _(
+        "%(name)s, born on %(date)s, was already in the register: the signal is linked "
+        "to that person instead of adding them again."
+    ) % {"name": known.name, "date": date_format(known.birth_date, "SHORT_DATE_FORMAT")}
+    return f"{done} {already}"
 
 
 def invalid(request: HtmxHttpRequest, signal: DeskSignal, form: Any) -> HttpResponse:
@@ -268,7 +284,9 @@ def triage_link_case(request: HtmxHttpRequest, code: str) -> HttpResponse:
         request,
         signal,
         lambda: link_signal_to_case(signal=signal, case=case, user=request.user),
-        _("The signal is linked to case %(number)s.") % {"number": case.number},
+        with_known_person(
+            signal, _("The signal is linked to case %(number)s.") % {"number": case.number}
+        ),
     )
 
 
@@ -284,7 +302,7 @@ def triage_open_case(request: HtmxHttpRequest, code: str) -> HttpResponse:
         request,
         signal,
         lambda: open_case_from_signal(signal=signal, user=request.user, **form.cleaned_data),
-        _("A case was opened from the signal."),
+        with_known_person(signal, _("A case was opened from the signal.")),
     )
 
 
