@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -131,6 +132,24 @@ class FieldPagesTests(CastTestCase):
         )
         self.assertIn("/static/integra/field/app.js", config["assets"])
         self.assertEqual(len(config["release"]), 12)
+
+    def test_every_file_a_field_page_links_is_cached_and_nothing_it_does_not_use(self) -> None:
+        self.client.force_login(self.police_inspector)
+        worker = self.client.get(reverse("field-sw")).content.decode()
+        cached = set(json.loads(worker.split("\n", 1)[0].split(" = ", 1)[1].rstrip(";"))["assets"])
+        pages = [
+            reverse("field-day"),
+            reverse("field-visit", args=[self.visit.code]),
+            reverse(
+                "field-checklist", args=[self.visit.code, version_of("police-identities").code]
+            ),
+        ]
+        for url in pages:
+            html = self.client.get(url).content.decode()
+            linked = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html))
+            self.assertTrue(linked, url)
+            self.assertLessEqual(linked, cached, url)
+        self.assertFalse([asset for asset in cached if "htmx" in asset or "marker-" in asset])
 
     def test_manifest_is_served_as_a_web_manifest(self) -> None:
         response = self.client.get(reverse("field-manifest"))
