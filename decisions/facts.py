@@ -11,7 +11,7 @@ Rules:
   that, where the partner allows it at sign-off, it can say that further information
   exists with that partner.
 - A visit with no findings, a finding whose photos have not all arrived, or a photo
-  missing on disk is refused with a message; nothing is made.
+  missing from storage is refused with a message; nothing is made.
 - The snapshot carries every label in Dutch, French and English, so the PDF is rendered
   from it alone, in the municipality's language.
 """
@@ -232,7 +232,10 @@ def photo_entries(
         for sha256 in row.value:
             if not evidence_exists(sha256):
                 raise ReportRefused(
-                    _("A photo of %(partner)s (%(sha)s…) is missing on disk; nothing was made.")
+                    _(
+                        "A photo of %(partner)s (%(sha)s…) is missing from storage; "
+                        "nothing was made."
+                    )
                     % {"partner": finding.partner.short_name, "sha": sha256[:12]}
                 )
             taken_at, place = photo_metadata(sha256)

@@ -37,7 +37,7 @@ CHUNK = 256 * 1024
 
 
 class PhotosMissing(Exception):
-    """A photo of the report is not on disk; nothing is sent."""
+    """A photo of the report is missing from storage; nothing is sent."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ def archive_name(report: JointReport) -> str:
 
 
 def photos_of(report: JointReport) -> list[ArchivedPhoto]:
-    """The report's photos with their file names; PhotosMissing when one is not on disk."""
+    """The report's photos with their file names; PhotosMissing when one is missing from
+    storage."""
     content = report.content
     language = language_of(report)
     premises = content.get("premises", {})

@@ -147,7 +147,7 @@ def check_photos(report: JointReport) -> None:
     for photo in report.content.get("photos", []):
         if not evidence_exists(photo["sha256"]):
             raise ReportRefused(
-                translation.gettext("A photo (%(sha)s…) is missing on disk; nothing was made.")
+                translation.gettext("A photo (%(sha)s…) is missing from storage; nothing was made.")
                 % {"sha": photo["sha256"][:12]}
             )
 
@@ -159,7 +159,7 @@ def report_html(report: JointReport, language: str | None = None) -> str:
 
 
 def render_report(report: JointReport) -> bytes:
-    """The report's PDF/A, or ReportRefused when a photo is missing on disk."""
+    """The report's PDF/A, or ReportRefused when a photo is missing from storage."""
     check_photos(report)
     return html_to_pdf(report_html(report))
 

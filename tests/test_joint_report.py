@@ -227,19 +227,19 @@ class ReportPdfTests(CastTestCase):
 
         return str(settings.MEDIA_ROOT)
 
-    def test_a_photo_missing_on_disk_fails_the_pdf_clearly_and_leaves_no_file(self) -> None:
+    def test_a_photo_missing_from_storage_fails_the_pdf_clearly_and_leaves_no_file(self) -> None:
         report = final_report(self.cast, self.built)
         document = report.documents.get()
         remove_photo(self.built.photos[1])
         assert documents.generate(document.pk) == Document.State.FAILED
         document.refresh_from_db()
-        assert "missing on disk" in document.error
+        assert "missing from storage" in document.error
         assert document.file.name == ""
         assert not stored_names(documents_storage())
 
-    def test_a_photo_missing_on_disk_refuses_the_report(self) -> None:
+    def test_a_photo_missing_from_storage_refuses_the_report(self) -> None:
         remove_photo(self.built.photos[0])
-        with pytest.raises(ReportRefused, match="missing on disk"):
+        with pytest.raises(ReportRefused, match="missing from storage"):
             reports.compile_report(visit=self.built.visit, user=self.mayor)
         assert not JointReport.objects.exists()
 

@@ -128,13 +128,13 @@ class PhotoZipTests(CastTestCase):
         self.assertEqual(entry.detail["photos"], self.built.photos)
         self.assertEqual(entry.municipality, self.city_a)
 
-    def test_a_photo_missing_on_disk_sends_nothing_and_says_why(self) -> None:
+    def test_a_photo_missing_from_storage_sends_nothing_and_says_why(self) -> None:
         remove_photo(self.built.photos[1], self)
         client = Client()
         client.cookies["django_language"] = "en"
         client.force_login(self.mayor)
         response = client.get(reverse("report-photos", args=[self.report.code]), follow=True)
-        self.assertContains(response, "A photo of this report is missing on disk")
+        self.assertContains(response, "A photo of this report is missing from storage")
         self.assertFalse(AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists())
 
     def test_the_report_and_decision_pages_link_to_the_zip(self) -> None:

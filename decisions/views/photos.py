@@ -16,13 +16,13 @@ from partners.models import AuditEntry
 
 @login_required
 def report_photos(request: HttpRequest, code: str) -> HttpResponseBase:
-    """Whoever reads the report takes its photos; a photo missing on disk sends nothing."""
+    """Whoever reads the report takes its photos; a photo missing from storage sends nothing."""
     report = access.get_report_for_user(request, code)
     try:
         photos = photo_archive.photos_of(report)
     except photo_archive.PhotosMissing:
         messages.error(
-            request, _("A photo of this report is missing on disk; no archive was made.")
+            request, _("A photo of this report is missing from storage; no archive was made.")
         )
         return redirect("report-detail", code=report.code)
     audit.record(
