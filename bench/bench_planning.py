@@ -1,7 +1,12 @@
 """Planning an action day: routes and slots for 40 visits in 8 teams and 200 visits in 20
 teams (floor: computing the straight-line distance matrices of the same points), and
-the planning page and its HTMX fragment at 40 and 200 visits (floor: the no-op page),
-with SQL query counts that must not grow with the visits."""
+the planning page and its HTMX answers at 40 and 200 visits (floor: the no-op page),
+with SQL query counts that must not grow with the visits.
+
+``plan_fragment`` is the coordinator's most frequent click: moving a visit to another
+team (the team menu of its row), answered with the two teams' tables and what depends
+on them. ``plan_routes_fragment`` is "Propose routes and slots", which reorders every
+team and so redraws every team's table."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from django.utils import timezone
 from bench.harness import best_of, count_queries, report
 from gis.models import Premises
 from inspections import actions, routing
-from inspections.models import ActionDay, Visit
+from inspections.models import ActionDay, Team, Visit
 from partners.models import Municipality, Partner
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
@@ -100,7 +105,19 @@ def run() -> None:
         def page(url: str = url) -> None:
             assert client.get(url).status_code == 200
 
-        def fragment(day: ActionDay = day) -> None:
+        first, second = day.teams.order_by("name")[:2]
+
+        def move(day: ActionDay = day, teams: tuple[Team, Team] = (first, second)) -> None:
+            # Back and forth between two teams, one visit per click.
+            day.refresh_from_db()
+            visit = day.visits.filter(team__in=teams).order_by("pk").first()
+            assert visit is not None
+            other = teams[1] if visit.team_id == teams[0].pk else teams[0]
+            data = {"version": day.version, "visit": visit.code, "team": other.pk}
+            response = client.post(f"/inspections/{day.code}/plan/assign/", data, **HTMX)
+            assert response.status_code == 200, response.status_code
+
+        def routes(day: ActionDay = day) -> None:
             day.refresh_from_db()
             response = client.post(
                 f"/inspections/{day.code}/plan/routes/", {"version": day.version}, **HTMX
@@ -109,7 +126,8 @@ def run() -> None:
 
         measured: list[tuple[str, Callable[[], None]]] = [
             ("plan_page", page),
-            ("plan_fragment", fragment),
+            ("plan_fragment", move),
+            ("plan_routes_fragment", routes),
         ]
         for name, function in measured:
             queries = count_queries(function)

@@ -28,11 +28,16 @@ class Conflict:
     visit_codes: tuple[str, ...] = field(default=())
 
 
-def find_conflicts(action_day: ActionDay) -> list[Conflict]:
+def find_conflicts(action_day: ActionDay, visits: list[Visit] | None = None) -> list[Conflict]:
+    """Every conflict of the plan. ``visits``: all the day's visits when the caller has
+    read them already, with their premises, team and tasks' competencies."""
     teams = list(action_day.teams.prefetch_related("members"))
-    visits = list(
-        action_day.visits.select_related("premises", "team").prefetch_related("tasks__competency")
-    )
+    if visits is None:
+        visits = list(
+            action_day.visits.select_related("premises", "team").prefetch_related(
+                "tasks__competency"
+            )
+        )
     return [
         *people_in_two_places(action_day, teams),
         *uncovered_competencies(visits, teams),

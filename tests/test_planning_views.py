@@ -71,14 +71,17 @@ class PlanChangeTests(PlanViewTestCase):
         super().setUp()
         self.client.force_login(self.coordinator)
 
-    def test_add_visits_returns_plan_body_with_trigger(self) -> None:
+    def test_add_visits_answers_with_the_visits_without_a_team_and_a_trigger(self) -> None:
         response = self.post(
             "plan-add-visits", {"premises": [str(p.code) for p in self.premises[:2]]}, **HTMX
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("plan-changed", response["HX-Trigger"])
-        self.assertContains(response, 'id="plan-body"')
+        self.assertEqual(response["HX-Reswap"], "none")
+        self.assertNotContains(response, 'id="plan-body"')
+        self.assertContains(response, 'id="plan-team-none" hx-swap-oob="true"')
         self.assertContains(response, "2 visits")
+        self.assertContains(response, "Premises 2")
         self.assertEqual(Visit.objects.count(), 2)
 
     def test_area_drawn_on_the_map_adds_premises_inside_it(self) -> None:
@@ -166,6 +169,98 @@ class PlanChangeTests(PlanViewTestCase):
             return len(queries)
 
         self.assertEqual(count(3), count(30))
+
+
+class PartialAnswerTests(PlanViewTestCase):
+    """A change answers with the parts it touched, swapped out of band, in a number of
+    queries that does not depend on the number of visits."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.coordinator)
+        self.post("plan-partners", {"partners": [self.police.pk, self.social.pk]}, **HTMX)
+        for name in ("Team A", "Team B", "Team C"):
+            self.post("plan-team", {"name": name, "lead": self.police_inspector.pk}, **HTMX)
+        self.teams = {team.name: team for team in self.day.teams.all()}
+
+    def add_visits(self, count: int, team: str, start: int) -> list[Visit]:
+        extra = [make_premises(self.city_a, start + n, sector="car_wash") for n in range(count)]
+        self.post("plan-add-visits", {"premises": [str(p.code) for p in extra]}, **HTMX)
+        visits = list(Visit.objects.filter(premises__in=extra))
+        Visit.objects.filter(pk__in=[visit.pk for visit in visits]).update(team=self.teams[team])
+        return visits
+
+    def test_moving_a_visit_answers_with_the_team_it_left_and_the_one_it_joined(self) -> None:
+        moved = self.add_visits(2, "Team A", 100)[0]
+        self.add_visits(2, "Team C", 200)
+        team_b = self.teams["Team B"]
+        response = self.post("plan-assign", {"visit": str(moved.code), "team": team_b.pk}, **HTMX)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["HX-Reswap"], "none")
+        self.assertNotIn("plan-changed", response.get("HX-Trigger", ""))
+        for name in ("Team A", "Team B"):
+            self.assertContains(
+                response, f'id="plan-team-{self.teams[name].pk}" hx-swap-oob="true"'
+            )
+            self.assertContains(response, f'id="team-edit-summary-{self.teams[name].pk}"')
+        self.assertNotContains(response, f'id="plan-team-{self.teams["Team C"].pk}"')
+        self.assertNotContains(response, 'id="plan-body"')
+        self.assertNotContains(response, 'id="plan-team-none"')
+        self.day.refresh_from_db()
+        self.assertContains(
+            response, f'id="plan-version" name="version" value="{self.day.version}"'
+        )
+        self.assertContains(response, 'id="conflicts" hx-swap-oob="true"')
+        # The visit now shows in Team B, with Team B chosen in its menu.
+        section_b = response.content.decode().split(f'id="plan-team-{team_b.pk}"')[1]
+        self.assertIn(str(moved.code), section_b.split('class="team-section"')[0])
+        self.assertIn(f'<option value="{team_b.pk}" selected>Team B</option>', section_b)
+
+    def test_removing_a_visit_redraws_its_team_and_refreshes_the_candidates(self) -> None:
+        visit = self.add_visits(2, "Team C", 100)[0]
+        response = self.post("plan-remove-visit", {"visit": str(visit.code)}, **HTMX)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("plan-changed", response["HX-Trigger"])
+        self.assertContains(response, f'id="plan-team-{self.teams["Team C"].pk}"')
+        self.assertNotContains(response, f'id="plan-team-{self.teams["Team A"].pk}"')
+        self.assertNotContains(response, str(visit.code))
+        self.assertContains(response, "1 visit")
+
+    def test_a_refused_move_changes_nothing_and_swaps_nothing(self) -> None:
+        visit = self.add_visits(1, "Team A", 100)[0]
+        response = self.client.post(
+            reverse("plan-assign", args=[self.day.code]),
+            {"version": 1, "visit": str(visit.code), "team": self.teams["Team B"].pk},
+            **HTMX,
+        )
+        self.assertContains(response, "Someone else changed this plan", status_code=409)
+        self.assertNotContains(response, "hx-swap-oob", status_code=409)
+        visit.refresh_from_db()
+        self.assertEqual(visit.team, self.teams["Team A"])
+
+    def test_moving_a_visit_costs_the_same_queries_for_few_or_many_visits(self) -> None:
+        def count(per_team: int, start: int) -> int:
+            for name in ("Team A", "Team B", "Team C"):
+                self.add_visits(per_team, name, start)
+                start += 100
+            moved = Visit.objects.filter(team=self.teams["Team A"]).first()
+            assert moved is not None
+            with CaptureQueriesContext(connection) as queries:
+                response = self.post(
+                    "plan-assign",
+                    {"visit": str(moved.code), "team": self.teams["Team B"].pk},
+                    **HTMX,
+                )
+            self.assertEqual(response.status_code, 200)
+            return len(queries)
+
+        self.assertEqual(count(2, 1000), count(20, 5000))
+
+    def test_the_case_card_is_redrawn_alone(self) -> None:
+        response = self.post("plan-case", {"case": ""}, **HTMX)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'id="case-part" hx-swap-oob="true"')
+        self.assertNotContains(response, 'class="team-section"')
 
 
 class AdjustmentTests(PlanViewTestCase):

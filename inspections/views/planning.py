@@ -1,10 +1,17 @@
 """The coordinator's planning screen: one page to choose premises, partners, teams,
-routes and slots, with conflicts shown live. Every change re-renders the plan body
-(visits, teams, conflicts, version) so what the coordinator sees is always the plan."""
+routes and slots, with conflicts shown live.
+
+A change to visits (add, remove, assign, adjust, routes) or to the case answers an HTMX
+request with only the parts it changed: the visit tables of the teams it touched, and
+beside them the conflicts, the visit count, the teams' visit counts, the note and the
+plan's version, each swapped out of band (``Redraw``). A change that reshapes the page
+(partners, teams, status) answers with the whole plan body. Either way the answer costs
+the same number of queries for 12 visits or 200, and a reload shows the same plan."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, trigger_client_event
 
 from cases.access import visible_cases
 from gis.access import visible_premises, visible_zones
@@ -54,6 +61,7 @@ from inspections.models import (
     Visit,
     VisitTask,
 )
+from inspections.templatetags.plan_menus import Menu
 from partners.http import HtmxHttpRequest, refuse
 from partners.models import Competency, with_local_legal_basis
 
@@ -92,29 +100,56 @@ def action_day_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/action_day_form.html", {"form": form})
 
 
-def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
-    """Everything the plan body shows, in a fixed number of queries."""
+def plan_visits(action_day: ActionDay) -> QuerySet[Visit]:
+    """The day's visits with what their rows show, in table order."""
     tasks = VisitTask.objects.select_related("competency", "partner")
-    visits = list(
+    return (
         action_day.visits.select_related("premises__sector", "team", "entry_partner")
         .prefetch_related(Prefetch("tasks", queryset=tasks))
         .order_by("team__name", "route_order", "premises__address")
     )
-    teams = list(
-        action_day.teams.select_related("lead").prefetch_related("members__person__partner")
-    )
+
+
+def plan_teams(action_day: ActionDay) -> QuerySet[Team]:
+    return action_day.teams.select_related("lead").prefetch_related("members__person__partner")
+
+
+def rows_context(action_day: ActionDay, visits: list[Visit], teams: list[Team]) -> dict[str, Any]:
+    """What every visit row needs besides its visit: conflicts (of all the day's
+    ``visits``), its forms' addresses and its team, check and partner menus."""
+    conflicts = find_conflicts(action_day, visits)
+    participating = list(action_day.partners.order_by("short_name"))
+    competencies = Competency.objects.applying_to(action_day.municipality)
+    return {
+        "action_day": action_day,
+        "conflicts": conflicts,
+        "flagged_visits": {code for conflict in conflicts for code in conflict.visit_codes},
+        "participating": participating,
+        "team_menu": Menu((team.pk, team.name) for team in teams),
+        "competency_menu": Menu((competency.pk, competency.title) for competency in competencies),
+        "partner_menu": Menu((partner.pk, partner.short_name) for partner in participating),
+        "row_urls": {
+            key: reverse(name, args=[action_day.code])
+            for key, name in (
+                ("adjust", "plan-adjust-visit"),
+                ("assign", "plan-assign"),
+                ("remove", "plan-remove-visit"),
+            )
+        },
+    }
+
+
+def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
+    """Everything the plan body shows, in a fixed number of queries."""
+    visits = list(plan_visits(action_day))
+    teams = list(plan_teams(action_day))
     by_team: dict[int | None, list[Visit]] = {}
     for visit in visits:
         by_team.setdefault(visit.team_id, []).append(visit)
-    conflicts = find_conflicts(action_day)
-    flagged_visits = {code for conflict in conflicts for code in conflict.visit_codes}
-    return {
-        "action_day": action_day,
-        "visits": visits,
+    return rows_context(action_day, visits, teams) | {
+        "visit_total": len(visits),
         "teams": [(team, by_team.get(team.pk, [])) for team in teams],
         "unassigned": by_team.get(None, []),
-        "conflicts": conflicts,
-        "flagged_visits": flagged_visits,
         "team_form": TeamForm(action_day=action_day, initial={"version": action_day.version}),
         "team_cards": [
             (
@@ -124,6 +159,29 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
             )
             for number, team in enumerate(teams, start=1)
         ],
+        **case_context(request, action_day),
+        "partners_form": PartnersForm(
+            action_day=action_day,
+            initial={"version": action_day.version, "partners": action_day.partners.all()},
+        ),
+        "Status": ActionDay.Status,
+    }
+
+
+@dataclass
+class Redraw:
+    """The parts of the plan body a change touched: the visit tables of these teams
+    (``None``: the visits without a team) and, with ``case``, the case card. Every
+    answer also carries the conflicts, the visit count, the note and the version."""
+
+    teams: set[int | None] = field(default_factory=set)
+    case: bool = False
+    # Visits added or removed: the candidates beside the map show which are planned.
+    planned: bool = False
+
+
+def case_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
+    return {
         "case_form": CaseLinkForm(
             action_day=action_day,
             user=request.user,
@@ -134,15 +192,31 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
             if action_day.case_id
             else None
         ),
-        "partners_form": PartnersForm(
-            action_day=action_day,
-            initial={"version": action_day.version, "partners": action_day.partners.all()},
-        ),
-        "team_choices": teams,
-        "participating": list(action_day.partners.order_by("short_name")),
-        "all_competencies": list(Competency.objects.applying_to(action_day.municipality)),
-        "Status": ActionDay.Status,
     }
+
+
+def changes_context(request: HttpRequest, action_day: ActionDay, redraw: Redraw) -> dict[str, Any]:
+    """What ``plan.html#plan-changes`` redraws, in a fixed number of queries: only the
+    touched teams' visits are read."""
+    team_ids = {pk for pk in redraw.teams if pk is not None}
+    # Every visit is read once for the conflicts; only the touched ones are drawn.
+    visits = list(plan_visits(action_day))
+    by_team: dict[int | None, list[Visit]] = {}
+    for visit in visits:
+        if visit.team_id in redraw.teams:
+            by_team.setdefault(visit.team_id, []).append(visit)
+    teams = list(plan_teams(action_day).filter(pk__in=team_ids)) if team_ids else []
+    context = rows_context(action_day, visits, list(action_day.teams.all())) | {
+        "oob": True,
+        "visit_total": len(visits),
+        "teams": [(team, by_team.get(team.pk, [])) for team in teams],
+        "redraw_unassigned": None in redraw.teams,
+        "unassigned": by_team.get(None, []),
+        "redraw_case": redraw.case,
+    }
+    if redraw.case:
+        context |= case_context(request, action_day)
+    return context
 
 
 @login_required
@@ -153,15 +227,16 @@ def action_day_plan(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if candidates_only and not filters.is_valid():
         plan_url = reverse("action-day-plan", args=[action_day.code])
         return refuse(request, form_errors(filters), redirect_to=plan_url)
-    context = plan_context(request, action_day) | candidates_context(request, action_day, filters)
+    context = candidates_context(request, action_day, filters)
+    if candidates_only:
+        return render(request, "inspections/plan.html#candidates", context)
+    context |= plan_context(request, action_day)
     context["filters"] = filters
     context["zones_json"] = [
         {"name": zone.name, "kind": zone.kind, "geometry": zone.geometry}
         for zone in visible_zones(request.user).filter(municipality=action_day.municipality)
     ]
     context["map_background"] = map_background(request.user, municipality=action_day.municipality)
-    if candidates_only:
-        return render(request, "inspections/plan.html#candidates", context)
     return render(request, "inspections/plan.html", context)
 
 
@@ -225,12 +300,15 @@ def plan_change(
     change: Callable[[ActionDay, Any], str | None],
     *,
     status_change: bool = False,
+    redraw: Redraw | None = None,
 ) -> HttpResponse:
     """The one path of every change to a plan: access check, form, workflow, answer.
 
     Invalid input, a stale version, a workflow's refusal or, once the day is released,
     a new conflict change nothing and answer as a refusal (partners.http.refuse). A day
-    in progress keeps its plan; only its status still moves, as the life cycle allows."""
+    in progress keeps its plan; only its status still moves, as the life cycle allows.
+    An HTMX request gets the parts in ``redraw`` (filled in by ``change``), or the whole
+    plan body without one."""
     action_day = get_action_day_for_user(request, code, plannable=True)
     form = form_class(request.POST, action_day=action_day, **form_kwargs(form_class, request))
     status, note = attempt(action_day, form, change, status_change=status_change)
@@ -242,11 +320,14 @@ def plan_change(
         if note:
             (messages.warning if isinstance(note, Caveat) else messages.success)(request, note)
         return redirect("action-day-plan", code=action_day.code)
-    context = plan_context(request, action_day) | {
-        "note": note,
-        "note_ok": not isinstance(note, Caveat),
-    }
-    response = render(request, "inspections/plan.html#plan-body", context)
+    noted = {"note": note, "note_ok": not isinstance(note, Caveat)}
+    if redraw is not None:
+        context = changes_context(request, action_day, redraw) | noted
+        response = reswap(render(request, "inspections/plan.html#plan-changes", context), "none")
+        return trigger_client_event(response, "plan-changed") if redraw.planned else response
+    response = render(
+        request, "inspections/plan.html#plan-body", plan_context(request, action_day) | noted
+    )
     return trigger_client_event(response, "plan-changed")
 
 
@@ -288,6 +369,9 @@ def form_kwargs(form_class: type, request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_POST
 def plan_add_visits(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    # New visits have no team yet.
+    redraw = Redraw(teams={None}, planned=True)
+
     def change(action_day: ActionDay, form: AddVisitsForm) -> str:
         # A drawn area takes the premises inside it that match the current filters.
         filters = PremisesFilterForm(request.POST, user=request.user)
@@ -311,7 +395,7 @@ def plan_add_visits(request: HtmxHttpRequest, code: str) -> HttpResponse:
             return note
         return Caveat(f"{note} {_('Left out:')} {' '.join(left_out)}")
 
-    return plan_change(request, code, AddVisitsForm, change)
+    return plan_change(request, code, AddVisitsForm, change, redraw=redraw)
 
 
 def split_selection(
@@ -364,13 +448,16 @@ def premises_names(premises: list[Premises], shown: int = 5) -> str:
 @login_required
 @require_POST
 def plan_remove_visit(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    redraw = Redraw(planned=True)
+
     def change(action_day: ActionDay, form: Any) -> str:
         data = form.cleaned_data
+        redraw.teams.add(data["visit"].team_id)
         data["visit"].action_day = action_day
         actions.remove_visit(visit=data["visit"], user=request.user, version=data["version"])
         return _("The visit was removed.")
 
-    return plan_change(request, code, VisitForm, change)
+    return plan_change(request, code, VisitForm, change, redraw=redraw)
 
 
 @login_required
@@ -388,7 +475,7 @@ def plan_case(request: HtmxHttpRequest, code: str) -> HttpResponse:
             return _("The day is no longer tied to a case.")
         return _("The day now carries out case %(number)s.") % {"number": case.number}
 
-    return plan_change(request, code, CaseLinkForm, change)
+    return plan_change(request, code, CaseLinkForm, change, redraw=Redraw(case=True))
 
 
 @login_required
@@ -443,14 +530,18 @@ def plan_team_delete(request: HtmxHttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def plan_assign(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    redraw = Redraw()
+
     def change(action_day: ActionDay, form: Any) -> None:
         data = form.cleaned_data
+        # The team it leaves and the one it joins.
+        redraw.teams.update({data["visit"].team_id, data["team"].pk if data["team"] else None})
         data["visit"].action_day = action_day
         actions.assign_visit(
             visit=data["visit"], team=data["team"], user=request.user, version=data["version"]
         )
 
-    return plan_change(request, code, AssignForm, change)
+    return plan_change(request, code, AssignForm, change, redraw=redraw)
 
 
 class RouteForm(VisitForm):
@@ -462,14 +553,18 @@ class RouteForm(VisitForm):
 @login_required
 @require_POST
 def plan_routes(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    redraw = Redraw()
+
     def change(action_day: ActionDay, form: Any) -> str:
         data = form.cleaned_data
+        # Every team's route; the visits without a team keep theirs (none).
+        redraw.teams.update(action_day.teams.values_list("pk", flat=True))
         count = actions.plan_routes(
             action_day=action_day, user=request.user, version=data["version"]
         )
         return _("Routes and slots proposed for %(count)d visit(s).") % {"count": count}
 
-    return plan_change(request, code, RouteForm, change)
+    return plan_change(request, code, RouteForm, change, redraw=redraw)
 
 
 class StatusChangeForm(StatusForm):
@@ -511,8 +606,11 @@ def plan_status(request: HtmxHttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def plan_adjust_visit(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    redraw = Redraw()
+
     def change(action_day: ActionDay, form: Any) -> str:
         data = form.cleaned_data
+        redraw.teams.add(data["visit"].team_id)
         data["visit"].action_day = action_day
         actions.adjust_visit(
             visit=data["visit"],
@@ -524,7 +622,7 @@ def plan_adjust_visit(request: HtmxHttpRequest, code: str) -> HttpResponse:
         )
         return _("The checks of %(premises)s were adjusted.") % {"premises": data["visit"].premises}
 
-    return plan_change(request, code, TaskForm, change)
+    return plan_change(request, code, TaskForm, change, redraw=redraw)
 
 
 def rules_context(municipality: Any) -> dict[str, Any]:

@@ -102,6 +102,15 @@
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.target.id === "candidates") drawCandidates();
   });
+  // A change answers with the parts it touched, so the other forms on the page still
+  // hold the version they were drawn with: every request sends the plan's current one,
+  // which each answer updates (#plan-version).
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    const current = document.getElementById("plan-version");
+    if (current && event.detail.parameters.version !== undefined) {
+      event.detail.parameters.version = current.value;
+    }
+  });
   document.body.addEventListener("plan-changed", () => {
     // Refresh the candidates so newly planned premises show as planned; the area is used.
     corners = []; if (areaLayer) redrawArea();
