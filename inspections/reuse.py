@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case
 from inspections.access import AFTERMATH_STATUSES, coordinated_municipalities
 from inspections.models import ActionDay, Team, Visit, VisitTask
 from partners import audit
@@ -116,10 +117,11 @@ def plan_reinspection(
     """Visit again the premises of ``visits`` (all of one closed day): added to the draft
     ``into``, or to a new draft on ``on``. Each new visit points at the one it repeats
     and keeps its entry partner, legal basis and tasks; teams and slots are planned anew.
+    The re-inspection carries out the closed day's case too (:func:`carry_the_case`).
     Refused, creating nothing, if a premises is already on the target day."""
     if not visits:
         raise ReuseRefused(_("Choose at least one visit."))
-    source = visits[0].action_day
+    source = ActionDay.objects.get(pk=visits[0].action_day_id)  # as it is now
     if any(visit.action_day_id != source.pk for visit in visits):
         raise ReuseRefused(_("The visits must come from one action day."))
     check_coordinator(user, source)
@@ -150,11 +152,26 @@ def plan_reinspection(
             reinspection_of=visit,
         )
         copy_tasks(visit, new)
+    carry_the_case(source, into)
     audit.record(
         user,
         AuditEntry.Action.CREATE,
         into,
         reinspection_of=[str(visit.code) for visit in visits],
         source=str(source.code),
+        case=into.case.number if into.case is not None else "",
     )
     return into
+
+
+def carry_the_case(source: ActionDay, target: ActionDay) -> None:
+    """A re-inspection checks what the case's day found, so it belongs to the same case
+    and the case shows it among its outcomes. A draft already carrying out another case
+    keeps its own; a closed case takes no more action days."""
+    if source.case_id is None or target.case_id is not None:
+        return
+    case = Case.objects.exclude(state=Case.State.CLOSED).filter(pk=source.case_id).first()
+    if case is None:
+        return
+    target.case = case
+    target.save(update_fields=["case"])
