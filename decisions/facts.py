@@ -22,7 +22,7 @@ import hashlib
 import io
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -45,6 +45,22 @@ COUNTS = {
 }
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
 DATETIME_ORIGINAL, DATETIME = 36867, 306
+
+
+class Countable(Protocol):
+    """What :func:`is_infraction` and :func:`is_measure` read of an answer: a
+    ``FindingAnswer``, or a row of the same columns where a whole day is counted."""
+
+    @property
+    def question(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def legal_reference(self) -> str: ...
+    @property
+    def indicator_id(self) -> int | None: ...
 
 
 class ReportRefused(Exception):
@@ -91,7 +107,7 @@ def is_usable_by_city(answer: FindingAnswer) -> bool:
     return answer.sharing == Sharing.CITY
 
 
-def is_infraction(answer: FindingAnswer) -> bool:
+def is_infraction(answer: Countable) -> bool:
     if answer.kind != "yes_no" or not (answer.legal_reference or answer.indicator_id):
         return False
     if answer.question in MEASURES:
@@ -99,7 +115,7 @@ def is_infraction(answer: FindingAnswer) -> bool:
     return answer.value == ("no" if answer.question in INFRACTION_WHEN_NO else "yes")
 
 
-def is_measure(answer: FindingAnswer) -> bool:
+def is_measure(answer: Countable) -> bool:
     wanted = MEASURES.get(answer.question)
     if wanted == "positive":
         return isinstance(answer.value, int | float) and answer.value > 0
