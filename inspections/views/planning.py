@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,7 +59,6 @@ from inspections.models import (
     InvalidTransition,
     Team,
     Visit,
-    VisitTask,
 )
 from inspections.templatetags.plan_menus import Menu
 from partners.http import HtmxHttpRequest, refuse
@@ -102,10 +101,10 @@ def action_day_create(request: HttpRequest) -> HttpResponse:
 
 def plan_visits(action_day: ActionDay) -> QuerySet[Visit]:
     """The day's visits with what their rows show, in table order."""
-    tasks = VisitTask.objects.select_related("competency", "partner")
+    # Prefetched rather than joined: one object per check and partner, not per task.
     return (
         action_day.visits.select_related("premises__sector", "team", "entry_partner")
-        .prefetch_related(Prefetch("tasks", queryset=tasks))
+        .prefetch_related("tasks__competency", "tasks__partner")
         .order_by("team__name", "route_order", "premises__address")
     )
 
@@ -114,9 +113,12 @@ def plan_teams(action_day: ActionDay) -> QuerySet[Team]:
     return action_day.teams.select_related("lead").prefetch_related("members__person__partner")
 
 
-def rows_context(action_day: ActionDay, visits: list[Visit], teams: list[Team]) -> dict[str, Any]:
+def rows_context(
+    action_day: ActionDay, visits: list[Visit] | None, teams: list[Team]
+) -> dict[str, Any]:
     """What every visit row needs besides its visit: conflicts (of all the day's
-    ``visits``), its forms' addresses and its team, check and partner menus."""
+    ``visits`` when they are read already), its forms' addresses and its team, check
+    and partner menus."""
     conflicts = find_conflicts(action_day, visits)
     participating = list(action_day.partners.order_by("short_name"))
     competencies = Competency.objects.applying_to(action_day.municipality)
@@ -199,16 +201,17 @@ def changes_context(request: HttpRequest, action_day: ActionDay, redraw: Redraw)
     """What ``plan.html#plan-changes`` redraws, in a fixed number of queries: only the
     touched teams' visits are read."""
     team_ids = {pk for pk in redraw.teams if pk is not None}
-    # Every visit is read once for the conflicts; only the touched ones are drawn.
-    visits = list(plan_visits(action_day))
+    touched = Q(team__in=team_ids)
+    if None in redraw.teams:
+        touched |= Q(team__isnull=True)
     by_team: dict[int | None, list[Visit]] = {}
-    for visit in visits:
-        if visit.team_id in redraw.teams:
-            by_team.setdefault(visit.team_id, []).append(visit)
+    for visit in plan_visits(action_day).filter(touched):
+        by_team.setdefault(visit.team_id, []).append(visit)
     teams = list(plan_teams(action_day).filter(pk__in=team_ids)) if team_ids else []
-    context = rows_context(action_day, visits, list(action_day.teams.all())) | {
+    # The conflicts read every visit, with no more than they need.
+    context = rows_context(action_day, None, list(action_day.teams.all())) | {
         "oob": True,
-        "visit_total": len(visits),
+        "visit_total": action_day.visits.count(),
         "teams": [(team, by_team.get(team.pk, [])) for team in teams],
         "redraw_unassigned": None in redraw.teams,
         "unassigned": by_team.get(None, []),
