@@ -43,6 +43,7 @@ from gis.identifiers import normalise_bag_id, normalise_capakey, normalise_enter
 from gis.layers import (
     POINT_TYPES,
     POLYGON_TYPES,
+    Addresses,
     Layer,
     LayerError,
     Prepared,
@@ -57,7 +58,7 @@ from gis.layers import (
 )
 from gis.models import ImportRun, Premises, Sector, Zone
 from gis.reference import prepare_reference, reference_options, replace_features
-from gis.search import premises_key
+from gis.search import address_texts, line_texts, premises_keys, search_text, search_texts
 from gis.zones import prepare_zones
 from partners.access import visible_municipalities
 from partners.models import Municipality, person_of
@@ -68,6 +69,8 @@ logger = logging.getLogger(__name__)
 SHOWN_PROBLEMS = 10
 KEPT_PROBLEMS = 200
 BATCH = 5000
+# The longest address a premises keeps (Premises.address).
+ADDRESS_LENGTH = 300
 
 PREMISES_FIELDS = (
     "name",
@@ -412,7 +415,8 @@ def insert_rows(
             shared[name] = model_field.get_db_prep_save(default, connection)
     for name, values in columns.items():
         model_field = by_attname(model, name)
-        if isinstance(model_field, models.JSONField):
+        # A layer of points has no footprints: nothing to adapt.
+        if isinstance(model_field, models.JSONField) and values.count(None) != count:
             columns[name] = [json_for_db(model_field, value) for value in values]
     if connection.vendor == "sqlite":
         insert_sqlite(model, columns, shared)
@@ -478,7 +482,8 @@ def insert_sqlite(
     varying: dict[str, list[Any]] = {}
     for name, values in columns.items():
         first = values[0]
-        if values.count(first) == count:
+        # Two looks rule out most varying columns before every value is compared.
+        if values[-1] == first and values[count // 2] == first and values.count(first) == count:
             shared[name] = first
         else:
             varying[name] = values
@@ -685,7 +690,8 @@ def prepare_premises(layer: Layer, options: dict[str, Any], *, language: str = "
     count = len(rows)
     prepared.ids = kept(ids)
     names = kept(column(layer, mapping["name_field"]), 200)
-    street_addresses = kept(addresses(layer, mapping, language=language), 300)
+    found = addresses(layer, mapping, language=language)
+    street_addresses = kept(found.texts, ADDRESS_LENGTH)
     operators = kept(column(layer, mapping["operator_field"]), 200)
     prepared.columns = [
         names,
@@ -704,13 +710,29 @@ def prepare_premises(layer: Layer, options: dict[str, Any], *, language: str = "
         kept(identifiers[1]),
         operators,
         # As Premises.save() keeps it: the permit desk finds imported premises too.
-        list(map(premises_key, names, operators, street_addresses)),
+        premises_keys(names, operators, street_addresses, address_keys(found, kept)),
     ]
     if mapping["municipality_field"]:
         prepared.municipality_field = mapping["municipality_field"]
         prepared.municipalities = kept(column(layer, mapping["municipality_field"]))
     prepared.problems.sort()
     return prepared
+
+
+def address_keys(found: Addresses, kept: Callable[..., list[str]]) -> list[str]:
+    """The kept rows' addresses as the permit desk reads them (``search_text``): part by
+    part when they were composed from parts, an address cut to the field's length as
+    cut."""
+    if found.streets is None or found.numbers is None or found.places is None:
+        return search_texts(kept(found.texts, ADDRESS_LENGTH))
+    keys = kept(address_texts(line_texts(found.streets, found.numbers), found.places))
+    if max(map(len, found.texts), default=0) > ADDRESS_LENGTH:
+        texts = kept(found.texts, ADDRESS_LENGTH)
+        keys = [
+            search_text(text) if len(text) == ADDRESS_LENGTH else key
+            for text, key in zip(texts, keys, strict=True)
+        ]
+    return keys
 
 
 def normalised_identifiers(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # Written forms of a word, by the word they stand for.
@@ -96,16 +96,27 @@ def search_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=100_000)
 def part_text(text: str) -> str:
-    words = [part for written in text.split() for part in word_parts(written)]
+    return " ".join(joined_words(text_words(text)))
+
+
+def text_words(text: str) -> list[str]:
+    return [part for written in text.split() for part in word_parts(written)]
+
+
+def joined_words(words: list[str]) -> list[str]:
+    """The words with each street word and house-number letter joined to the word before
+    it. A word only ever joins the one before it, so the words of two texts one after
+    the other join as each text's own, unless the second's first word joins the first's
+    last (see :func:`line_texts`)."""
     if not words or (STREET_SET.isdisjoint(words) and min(map(len, words)) > 1):
-        return " ".join(words)  # most addresses: nothing to join
+        return words  # most addresses: nothing to join
     joined: list[str] = []
     for word in words:
         if joined and joins(joined[-1], word):
             joined[-1] += word
         else:
             joined.append(word)
-    return " ".join(joined)
+    return joined
 
 
 def joins(previous: str, word: str) -> bool:
@@ -116,9 +127,77 @@ def joins(previous: str, word: str) -> bool:
     return len(word) == 1 and word.isalpha() and previous.isdigit()
 
 
+def may_join(word: str) -> bool:
+    """Whether ``word`` joins some word before it; when not, it never does."""
+    return word in STREET_SET or (len(word) == 1 and word.isalpha())
+
+
 def premises_key(*parts: str) -> str:
     """What a premises is found by, stored in its ``search_key``."""
     return " | ".join(search_text(part) for part in parts if part)
+
+
+def search_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`search_text` of each text, each distinct text read once."""
+    found = {text: search_text(text) for text in set(texts)}
+    return list(map(found.__getitem__, texts))
+
+
+def line_texts(streets: Sequence[str], numbers: Sequence[str]) -> list[str]:
+    """``search_text(f"{street} {number}")`` for each street and house number, with each
+    distinct street and number read once: an address layer repeats a few hundred streets
+    and a few thousand house numbers over every row, but hardly ever a whole line. A
+    number whose first word joins the street's last (a street word, a lone letter), and
+    a street or number holding a comma, are read with the line whole."""
+    street_of = {street: part_text(street) for street in set(streets)}
+    number_of: dict[str, str] = {}
+    whole = {street for street in street_of if "," in street}
+    for number in set(numbers):
+        words = text_words(number)
+        number_of[number] = " ".join(joined_words(words))
+        if "," in number or (words and may_join(words[0])):
+            whole.add(number)
+    lines = [
+        f"{street} {number}" if street and number else street or number
+        for street, number in zip(
+            map(street_of.__getitem__, streets), map(number_of.__getitem__, numbers), strict=True
+        )
+    ]
+    if whole:
+        for row, (street, number) in enumerate(zip(streets, numbers, strict=True)):
+            if street in whole or number in whole:
+                lines[row] = search_text(f"{street} {number}")
+    return lines
+
+
+def address_texts(lines: Sequence[str], places: Sequence[str]) -> list[str]:
+    """``search_text(f"{line}, {place}")`` from each line's and place's own: the parts
+    between commas are read one by one and the empty ones left out, wherever the commas
+    are."""
+    place_of = {place: search_text(place) for place in set(places)}
+    return [
+        f"{line} {place_text}" if line and place_text else line or place_text
+        for line, place_text in zip(lines, map(place_of.__getitem__, places), strict=True)
+    ]
+
+
+def premises_keys(
+    names: Sequence[str],
+    operators: Sequence[str],
+    addresses: Sequence[str],
+    address_keys: Sequence[str],
+) -> list[str]:
+    """:func:`premises_key` of many premises at once, the addresses' search texts given
+    (``address_keys``); each distinct name and operator read once."""
+    if not any(names) and not any(operators):
+        return list(address_keys)
+    name_keys, operator_keys = search_texts(names), search_texts(operators)
+    return [
+        " | ".join(key for part, key in ((n, nk), (o, ok), (a, ak)) if part)
+        for n, nk, o, ok, a, ak in zip(
+            names, name_keys, operators, operator_keys, addresses, address_keys, strict=True
+        )
+    ]
 
 
 @dataclass(frozen=True)
