@@ -6,6 +6,9 @@ the same run.
 - ``action_day_report_10`` / ``_40``: the action-day summary PDF for 10 and 40 visits;
   ``growth`` is the 40-visit time over the 10-visit time (4.0 would be linear).
 - Peak Python memory while rendering the joint report (tracemalloc).
+
+Each is run in turns with its floor (:func:`bench.harness.paired_best_of`); ``cpu_ratio``
+is the same ratio in CPU time, steadier on a machine shared with other work.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from weasyprint import HTML
 
-from bench.harness import best_of, count_queries, report
+from bench.harness import count_queries, paired_best_of, report
 from decisions import day_report, reports
 from decisions.demo import record_finding
 from decisions.facts import compile_content
@@ -198,16 +201,16 @@ def run() -> None:
         compile_content(visit)
         return render_report(joint)
 
-    floor = best_of(lambda: render_floor(html), repeat=3)
-    mine = best_of(ours, repeat=3)
+    timed = paired_best_of(ours, lambda: render_floor(html))
     tracemalloc.start()
     content = ours()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     report(
         "joint_report",
-        ours=mine,
-        floor=floor,
+        ours=timed.ours,
+        floor=timed.floor,
+        cpu_ratio=f"{timed.ours_cpu / timed.floor_cpu:.2f}",
         partners=len(joint.content["partners"]),
         photos=photos,
         bytes=len(content),
@@ -220,12 +223,16 @@ def run() -> None:
         add_findings(day, users, partners=3, photos=False)
         close(day)
         html = day_report.summary_html(day)
-        floor = best_of(lambda html=html: render_floor(html), repeat=3)  # type: ignore[misc]
-        timings[visits] = best_of(lambda day=day: day_report.summary_pdf(day), repeat=3)  # type: ignore[misc]
+        timed = paired_best_of(
+            lambda day=day: day_report.summary_pdf(day),  # type: ignore[misc]
+            lambda html=html: render_floor(html),  # type: ignore[misc]
+        )
+        timings[visits] = timed.ours
         report(
             f"action_day_report_{visits}",
-            ours=timings[visits],
-            floor=floor,
+            ours=timed.ours,
+            floor=timed.floor,
+            cpu_ratio=f"{timed.ours_cpu / timed.floor_cpu:.2f}",
             visits=visits,
             queries=count_queries(lambda day=day: day_report.summary(day)),  # type: ignore[misc]
         )

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -42,6 +43,37 @@ def best_of(function: Callable[[], Any], *, repeat: int = 5) -> float:
         function()
         timings.append(time.perf_counter() - start)
     return min(timings)
+
+
+@dataclass
+class Paired:
+    """Fastest wall-clock and CPU seconds of ``ours`` and of its floor, run in turns."""
+
+    ours: float
+    floor: float
+    ours_cpu: float
+    floor_cpu: float
+
+
+def paired_best_of(ours: Callable[[], Any], floor: Callable[[], Any], *, repeat: int = 5) -> Paired:
+    """The fastest of ``repeat`` runs of each, taken in turns (floor, ours, floor, …) so
+    that a burst of load on the shared machine falls on both alike rather than on all the
+    runs of one. CPU time (this process) is kept beside the wall clock: on a machine
+    loaded by other processes it moves far less, and with SQLite it includes the queries."""
+    wall: dict[str, list[float]] = {"ours": [], "floor": []}
+    cpu: dict[str, list[float]] = {"ours": [], "floor": []}
+    for _ in range(repeat):
+        for name, function in (("floor", floor), ("ours", ours)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            function()
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
+    return Paired(
+        ours=min(wall["ours"]),
+        floor=min(wall["floor"]),
+        ours_cpu=min(cpu["ours"]),
+        floor_cpu=min(cpu["floor"]),
+    )
 
 
 def count_queries(function: Callable[[], Any]) -> int:
