@@ -330,7 +330,8 @@ def read_layer(
         if where:
             raise filter_error(error, where) from error
         raise LayerError(_("The layer could not be read: %s") % error) from error
-    table = field_table(meta, fields)
+    rows = len(wkb) if wkb is not None else len(fields[0]) if len(fields) else 0
+    table = field_table(meta, fields, rows)
     found = meta["crs"] if wkb is not None else None
     geometry = shapely.from_wkb(wkb) if wkb is not None else np.full(len(table), None, dtype=object)
     return Layer(
@@ -341,7 +342,7 @@ def read_layer(
     )
 
 
-def field_table(meta: dict[str, Any], fields: list[np.ndarray]) -> pd.DataFrame:
+def field_table(meta: dict[str, Any], fields: list[np.ndarray], rows: int) -> pd.DataFrame:
     """The fields as pyogrio's read_dataframe gives them, dates and JSON parsed alike,
     but text kept in the arrays read instead of copied into pandas' string columns: the
     importer reads each value as text once anyway (see :func:`column`), and the copies
@@ -353,6 +354,8 @@ def field_table(meta: dict[str, Any], fields: list[np.ndarray]) -> pd.DataFrame:
             for name, values in zip(names, fields, strict=True)
         },
         columns=names,
+        # A layer of geometries without fields still has its rows (for the preview).
+        index=pd.RangeIndex(rows),
     )
     kinds = zip(names, meta["dtypes"], meta["ogr_subtypes"], strict=True)
     for name, dtype, subtype in kinds:
