@@ -214,7 +214,8 @@ def start_server(port: int) -> subprocess.Popen:
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        wait_until_healthy(server, port, seconds=30)
+        # A busy machine can take a while to import the application.
+        wait_until_healthy(server, port, seconds=120)
     except RuntimeError:
         if server.poll() is None:
             server.terminate()

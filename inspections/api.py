@@ -27,7 +27,6 @@ from inspections.sync import (
     Problem,
     expected_photos,
     get_submission_for_user,
-    missing_photos,
     person_name,
     readable_answers,
     record_visit_outcome,
@@ -236,10 +235,14 @@ class FindingOut(Schema):
     recorded_at: datetime
 
 
-def finding_out(finding: Finding, submission: Submission, reader: Any) -> dict[str, Any]:
+def finding_out(
+    finding: Finding, submission: Submission, reader: Any, missing: list[str] | None = None
+) -> dict[str, Any]:
+    """The finding as ``reader`` may read it; ``missing`` are its photos still to come,
+    when the caller knows them."""
     answers = readable_answers(finding, reader)
     questions = {item["name"]: item for item in finding.template_version.questions}
-    expected = expected_photos(finding)
+    expected = expected_photos(finding, missing)
     missing = [item["sha256"] for item in expected]
     return {
         "client_id": submission.client_id,
@@ -281,14 +284,12 @@ def post_finding(request: HttpRequest, payload: FindingIn) -> Status[dict[str, A
         base_version=payload.base_version,
         recorded_at=payload.recorded_at,
     )
-    finding = Finding.objects.select_related("visit", "template_version").get(pk=stored.finding.pk)
     if not stored.created:
         audit.record(
-            request.user, AuditEntry.Action.READ, finding, client_id=str(payload.client_id)
+            request.user, AuditEntry.Action.READ, stored.finding, client_id=str(payload.client_id)
         )
-    return Status(
-        201 if stored.created else 200, finding_out(finding, stored.submission, request.user)
-    )
+    body = finding_out(stored.finding, stored.submission, request.user, stored.missing)
+    return Status(201 if stored.created else 200, body)
 
 
 @api.get("/findings/{client_id}", response=FindingOut, summary="A finding by a submission")
@@ -333,14 +334,12 @@ def put_evidence(request: HttpRequest, client_id: uuid.UUID, sha256: str) -> Sta
             client_id=str(client_id),
             **late,
         )
-    finding = Finding.objects.select_related("template_version").get(pk=submission.finding_id)
-    missing = missing_photos(finding)
     body = {
         "sha256": stored.evidence.sha256,
         "size": stored.evidence.size,
         "content_type": stored.evidence.content_type,
-        "finding_complete": not missing,
-        "missing_photos": missing,
+        "finding_complete": not stored.missing,
+        "missing_photos": stored.missing,
     }
     return Status(201 if stored.created else 200, body)
 

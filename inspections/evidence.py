@@ -33,6 +33,8 @@ MAX_PIXELS = 60_000_000
 class StoredPhoto:
     created: bool
     evidence: Evidence
+    # The photos the finding still waits for, this one stored.
+    missing: list[str]
 
 
 def max_bytes() -> int:
@@ -95,11 +97,9 @@ def store_photo(*, user: Any, submission: Submission, sha256: str, data: bytes) 
         )
     existing = Evidence.objects.filter(sha256=sha256).first()
     if existing is not None and evidence_exists(sha256):
-        _refresh(submission)
-        return StoredPhoto(created=False, evidence=existing)
+        return StoredPhoto(created=False, evidence=existing, missing=_refresh(submission))
     existing, created = keep_evidence(data, sha256, user)
-    _refresh(submission)
-    return StoredPhoto(created=created, evidence=existing)
+    return StoredPhoto(created=created, evidence=existing, missing=_refresh(submission))
 
 
 def keep_evidence(data: bytes, sha256: str, user: Any) -> tuple[Evidence, bool]:
@@ -109,22 +109,23 @@ def keep_evidence(data: bytes, sha256: str, user: Any) -> tuple[Evidence, bool]:
     name = write_file(evidence_storage(), evidence_name(sha256), data, content_addressed=True)
     try:
         with transaction.atomic():
-            return Evidence.objects.get_or_create(
+            evidence = Evidence.objects.create(
                 sha256=sha256,
-                defaults={
-                    "size": len(data),
-                    "content_type": content_type,
-                    "width": width,
-                    "height": height,
-                    "uploaded_by": user,
-                    "file": name,
-                },
+                size=len(data),
+                content_type=content_type,
+                width=width,
+                height=height,
+                uploaded_by=user,
+                file=name,
             )
     except IntegrityError:
+        # Recorded already: by whoever sent the same photo at the same time, or before
+        # its file went missing from the store.
         return Evidence.objects.get(sha256=sha256), False
+    return evidence, True
 
 
-def _refresh(submission: Submission) -> None:
+def _refresh(submission: Submission) -> list[str]:
     # The finding as it is now: a later submission may have replaced its answers.
     finding = Finding.objects.select_related("template_version").get(pk=submission.finding_id)
-    refresh_completeness(finding)
+    return refresh_completeness(finding)

@@ -85,11 +85,7 @@ def checklists_by_visit(user: Any, visits: list[Visit]) -> dict[int, list[Checkl
     for visit_id, competency_id in tasks.values_list("visit_id", "competency_id"):
         competencies[visit_id].add(competency_id)
     wanted = {competency for found in competencies.values() for competency in found}
-    cities = dict(
-        Visit.objects.filter(pk__in=[visit.pk for visit in visits]).values_list(
-            "pk", "action_day__municipality_id"
-        )
-    )
+    cities = _cities(visits)
     templates = list(
         ChecklistTemplate.objects.filter(
             Q(competency_id__in=wanted) | Q(competency__code=TRAFFICKING_COMPETENCY)
@@ -107,12 +103,25 @@ def checklists_by_visit(user: Any, visits: list[Visit]) -> dict[int, list[Checkl
             for template in in_force(templates, versions, cities.get(visit.pk))
             if _applies(template, visit, competencies[visit.pk])
         ]
-        result[visit.pk] = [versions[template.pk] for template in applying]
         # The trafficking indicators come last: each partner's own checks first.
-        result[visit.pk].sort(
-            key=lambda version: version.template.competency.code == TRAFFICKING_COMPETENCY
-        )
+        applying.sort(key=lambda template: template.competency.code == TRAFFICKING_COMPETENCY)
+        result[visit.pk] = [versions[template.pk] for template in applying]
     return result
+
+
+def _cities(visits: list[Visit]) -> dict[int, int]:
+    """Each visit's municipality (by visit pk), read from its action day when the visit
+    came with it."""
+    cities = {
+        visit.pk: visit.action_day.municipality_id
+        for visit in visits
+        if Visit.action_day.is_cached(visit)
+    }
+    others = [visit.pk for visit in visits if visit.pk not in cities]
+    if others:
+        rows = Visit.objects.filter(pk__in=others).values_list("pk", "action_day__municipality_id")
+        cities.update(dict(rows))
+    return cities
 
 
 def in_force(
@@ -154,7 +163,8 @@ def team_visit_for(user: Any, visit_code: Any) -> Visit | None:
     if not is_field_worker(user):
         return None
     visits = team_visits(user).filter(action_day__status__in=WRITABLE_STATUSES + AFTERMATH_STATUSES)
-    return visits.select_related("action_day", "premises").filter(code=visit_code).first()
+    visits = visits.select_related("action_day__municipality", "premises")
+    return visits.filter(code=visit_code).first()
 
 
 def late_refusal(visit: Visit, partner_id: int | None, recorded_at: datetime) -> str:
@@ -203,6 +213,12 @@ def write_refusal(user: Any, visit: Visit | None, version: ChecklistVersion) -> 
         return _("This visit is not one of your team's.")
     if visit.action_day.status not in WRITABLE_STATUSES + AFTERMATH_STATUSES:
         return _("The action day is not released yet.")
+    return checklist_refusal(user, visit, version)
+
+
+def checklist_refusal(user: Any, visit: Visit, version: ChecklistVersion) -> str:
+    """Why the user may not record this checklist at this visit of their team ("" when
+    they may): it is not one their partner fills there."""
     allowed = {v.template_id for v in checklists_by_visit(user, [visit]).get(visit.pk, [])}
     if version.template_id not in allowed:
         return _("This checklist is not your partner's at this visit.")

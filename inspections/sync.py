@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,7 +39,13 @@ from inspections.checklists.definition import (
     legal_reference_in,
     photos_in,
 )
-from inspections.field_access import late_detail, late_refusal, team_visit_for, write_refusal
+from inspections.field_access import (
+    checklist_refusal,
+    late_detail,
+    late_refusal,
+    team_visit_for,
+    write_refusal,
+)
 from inspections.models import (
     ActionDay,
     ChecklistVersion,
@@ -81,6 +87,8 @@ class Stored:
     created: bool
     finding: Finding
     submission: Submission
+    # The photos the finding still waits for, when the save already knows them.
+    missing: list[str] | None = None
 
 
 class _Taken(Exception):
@@ -112,13 +120,11 @@ def submit(
             _("Unknown checklist version"),
             errors={"template_version": [_("No published checklist version has this code.")]},
         )
-    visit = Visit.objects.select_related("action_day", "premises").filter(code=visit_code).first()
-    refusal = write_refusal(user, visit, version)
-    if refusal:
-        raise Problem(403, _("Not allowed"), refusal)
-    assert visit is not None
+    visit = writable_visit(user, visit_code, version)
     if recorded_at.tzinfo is None:
         recorded_at = timezone.make_aware(recorded_at)
+    # As the database gives it back, so a first answer and a replay read the same.
+    recorded_at = recorded_at.astimezone(UTC)
     refuse_late(user, visit, recorded_at)
     cleaned, errors = clean_answers(version.definition, answers)
     if errors:
@@ -136,9 +142,20 @@ def submit(
             errors,
             extra={"labels": labels},
         )
+    # Prepared before the write transaction, which then only writes (SQLite has one
+    # writer at a time: every statement inside it holds up every other inspector).
+    rows = answer_rows(visit, version, cleaned)
     try:
         with transaction.atomic():
-            return _store(user, client_id, visit, version, cleaned, base_version, recorded_at)
+            return _store(
+                user=user,
+                client_id=client_id,
+                visit=visit,
+                version=version,
+                rows=rows,
+                base_version=base_version,
+                recorded_at=recorded_at,
+            )
     except (_Taken, Problem) as error:
         existing = _stored(client_id)
         if existing is not None:
@@ -146,6 +163,22 @@ def submit(
         if isinstance(error, Problem):
             raise
         raise Problem(409, _("Submission conflict")) from error
+
+
+def writable_visit(user: Any, visit_code: uuid.UUID, version: ChecklistVersion) -> Visit:
+    """The visit of the user's team where they record ``version``, or Problem 403 with
+    the reason (the day's status aside: see :func:`refuse_late`)."""
+    visit = team_visit_for(user, visit_code)
+    if visit is None:
+        # Refused: read the visit again only to say why.
+        other = Visit.objects.select_related("action_day").filter(code=visit_code).first()
+        refusal = write_refusal(user, other, version) or _("This visit is not one of your team's.")
+    else:
+        refusal = checklist_refusal(user, visit, version)
+    if refusal:
+        raise Problem(403, _("Not allowed"), refusal)
+    assert visit is not None
+    return visit
 
 
 def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
@@ -158,11 +191,8 @@ def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
 
 
 def _stored(client_id: uuid.UUID) -> Submission | None:
-    return (
-        Submission.objects.select_related("finding__visit__action_day", "template_version")
-        .filter(client_id=client_id)
-        .first()
-    )
+    # Most saves are new: this look-up stays small, a replay reads the rest.
+    return Submission.objects.filter(client_id=client_id).first()
 
 
 def _replay(user: Any, submission: Submission) -> Stored:
@@ -172,7 +202,14 @@ def _replay(user: Any, submission: Submission) -> Stored:
             _("client_id already used"),
             _("Another submission was stored under this client_id."),
         )
-    return Stored(created=False, finding=submission.finding, submission=submission)
+    finding = Finding.objects.select_related(
+        "visit__action_day__municipality",
+        "visit__premises",
+        "template",
+        "template_version",
+        "recorded_by",
+    ).get(pk=submission.finding_id)
+    return Stored(created=False, finding=finding, submission=submission)
 
 
 def _conflict(finding: Finding | None, base_version: int | None, user: Any) -> Problem:
@@ -209,41 +246,31 @@ def person_name(user: Any) -> str:
 
 
 def _store(
+    *,
     user: Any,
     client_id: uuid.UUID,
     visit: Visit,
     version: ChecklistVersion,
-    answers: dict[str, Any],
+    rows: list[FindingAnswer],
     base_version: int | None,
     recorded_at: datetime,
 ) -> Stored:
     person = person_of(user)
     assert person is not None
-    key = {"visit": visit, "partner_id": person.partner_id, "template_id": version.template_id}
-    finding = Finding.objects.select_for_update().filter(**key).order_by("pk").first()
+    key = {"visit": visit, "partner_id": person.partner_id, "template": version.template}
+    answers = {row.question: row.value for row in rows}
+    missing = _missing(photos_in(version.definition, answers))
     fields = {
         "template_version": version,
         "answers": answers,
         "recorded_by": user,
         "recorded_at": recorded_at,
+        "is_complete": not missing,
     }
     if base_version is None:
-        if finding is not None:
-            raise _conflict(finding, base_version, user)
-        try:
-            with transaction.atomic():
-                finding = Finding.objects.create(**key, **fields)
-        except IntegrityError:
-            raise _conflict(Finding.objects.filter(**key).first(), base_version, user) from None
+        finding = _first_version(key, fields, user)
     else:
-        if finding is None or finding.version != base_version:
-            raise _conflict(finding, base_version, user)
-        moved = Finding.objects.filter(pk=finding.pk, version=base_version).update(
-            version=F("version") + 1, updated_at=timezone.now(), **fields
-        )
-        if not moved:
-            raise _conflict(finding, base_version, user)
-        finding.refresh_from_db()
+        finding = _next_version(key, fields, base_version, user)
     try:
         with transaction.atomic():
             submission = Submission.objects.create(
@@ -258,8 +285,7 @@ def _store(
             )
     except IntegrityError:
         raise _Taken() from None
-    _store_answers(finding, version, user, recorded_at)
-    refresh_completeness(finding)
+    _store_answers(finding, rows, user, recorded_at, first=base_version is None)
     action = AuditEntry.Action.CREATE if base_version is None else AuditEntry.Action.CHANGE
     audit.record(
         user,
@@ -269,93 +295,158 @@ def _store(
         version=finding.version,
         **late_detail(visit),
     )
-    return Stored(created=True, finding=finding, submission=submission)
+    return Stored(created=True, finding=finding, submission=submission, missing=missing)
+
+
+def _first_version(key: dict[str, Any], fields: dict[str, Any], user: Any) -> Finding:
+    """A new finding; a conflict when the partner's checklist at this visit exists
+    already (the unique constraint decides, also between concurrent saves)."""
+    try:
+        with transaction.atomic():
+            return Finding.objects.create(**key, **fields)
+    except IntegrityError:
+        raise _conflict(Finding.objects.filter(**key).first(), None, user) from None
+
+
+def _next_version(
+    key: dict[str, Any], fields: dict[str, Any], base_version: int, user: Any
+) -> Finding:
+    """The finding raised to its next version, only from the version the device saw."""
+    finding = Finding.objects.select_for_update().filter(**key).order_by("pk").first()
+    if finding is None or finding.version != base_version:
+        raise _conflict(finding, base_version, user)
+    now = timezone.now()
+    moved = Finding.objects.filter(pk=finding.pk, version=base_version).update(
+        version=F("version") + 1, updated_at=now, **fields
+    )
+    if not moved:
+        raise _conflict(finding, base_version, user)
+    for name, value in (key | fields).items():
+        setattr(finding, name, value)
+    finding.version, finding.updated_at = base_version + 1, now
+    return finding
+
+
+def answer_rows(
+    visit: Visit, version: ChecklistVersion, answers: dict[str, Any]
+) -> list[FindingAnswer]:
+    """One unsaved row per answer with its sharing level, indicator and legal reference,
+    the legal reference as the official documents print it: in the municipality's
+    language and law."""
+    questions = {item["name"]: item for item in version.questions}
+    municipality = visit.action_day.municipality
+    language, jurisdictions = municipality.language, municipality.jurisdictions()
+    codes = [questions[name].get("indicator") for name in answers]
+    indicators = Indicator.objects.in_bulk([code for code in codes if code], field_name="code")
+    return [
+        FindingAnswer(
+            question=name,
+            kind=questions[name]["type"],
+            value=value,
+            sharing=questions[name].get("sharing") or "city",
+            indicator=indicators.get(questions[name].get("indicator") or ""),
+            legal_reference=legal_reference_in(questions[name], language, jurisdictions),
+        )
+        for name, value in answers.items()
+    ]
 
 
 def _store_answers(
-    finding: Finding, version: ChecklistVersion, user: Any, recorded_at: datetime
+    finding: Finding, rows: list[FindingAnswer], user: Any, recorded_at: datetime, *, first: bool
 ) -> None:
-    """Keep one row per answer with its sharing level, and the signals they raise."""
-    rows = {row.question: row for row in finding.answer_rows.select_related("signal")}
-    questions = {item["name"]: item for item in version.questions}
-    # Stored as the official documents print it: in the municipality's language.
-    municipality = finding.visit.action_day.municipality
-    language, jurisdictions = municipality.language, municipality.jurisdictions()
-    indicators = Indicator.objects.in_bulk(
-        [item["indicator"] for item in questions.values() if item.get("indicator")],
-        field_name="code",
-    )
-    signals_changed = False
-    for name, row in list(rows.items()):
-        if name not in finding.answers:
-            signals_changed |= _withdraw_signal(row)
-            row.delete()
-            del rows[name]
-    for name, value in finding.answers.items():
-        item = questions[name]
-        row = rows.get(name) or FindingAnswer(finding=finding, question=name)
-        row.kind = item["type"]
-        row.value = value
-        row.sharing = item.get("sharing") or "city"
-        row.indicator = indicators.get(item.get("indicator") or "")
-        row.legal_reference = legal_reference_in(item, language, jurisdictions)
-        if row.indicator is not None and value == "yes" and row.signal is None:
-            row.signal = _raise_signal(finding, item, row, user, recorded_at)
-            signals_changed = True
-        elif value != "yes":
-            signals_changed |= _withdraw_signal(row)
-        row.save()
-    if signals_changed:
+    """Keep one row per answer, and the signals they raise, in a few statements whatever
+    the number of answers: a "yes" to an indicator question raises a signal, any other
+    answer withdraws the one it raised, and so does an answer that is gone."""
+    current = {} if first else {row.question: row for row in finding.answer_rows.all()}
+    answered = {row.question for row in rows}
+    gone = [row for name, row in current.items() if name not in answered]
+    withdrawn = [row.signal_id for row in gone if row.signal_id is not None]
+    raising = []
+    for row in rows:
+        row.finding = finding
+        if (old := current.get(row.question)) is not None:
+            row.pk, row.signal_id = old.pk, old.signal_id
+        if row.indicator is not None and row.value == "yes" and row.signal_id is None:
+            raising.append(row)
+        elif row.value != "yes" and row.signal_id is not None:
+            withdrawn.append(row.signal_id)
+            row.signal_id = None
+    _raise_signals(finding, raising, user, recorded_at)
+    if gone:
+        FindingAnswer.objects.filter(pk__in=[row.pk for row in gone]).delete()
+    FindingAnswer.objects.bulk_create([row for row in rows if row.question not in current])
+    kept = [row for row in rows if row.question in current]
+    if kept:
+        FindingAnswer.objects.bulk_update(
+            kept, ["kind", "value", "sharing", "indicator", "legal_reference", "signal"]
+        )
+    if withdrawn:
+        Signal.objects.filter(pk__in=withdrawn).delete()
+    if raising or withdrawn:
         risk.refresh([finding.visit.premises])
 
 
-def _raise_signal(
-    finding: Finding, item: dict[str, Any], row: FindingAnswer, user: Any, recorded_at: datetime
-) -> Signal:
-    signal = Signal.objects.create(
-        premises=finding.visit.premises,
-        source=Signal.Source.EARLIER_INSPECTION,
-        received_on=timezone.localdate(recorded_at),
-        # By key: each reader sees the checklist and question in their own language.
-        checklist=finding.template.slug,
-        question=item["name"],
-        confidentiality=row.sharing,
-        recorded_by=user,
-        recorded_by_partner=finding.partner,
+def _raise_signals(
+    finding: Finding, rows: list[FindingAnswer], user: Any, recorded_at: datetime
+) -> None:
+    """A signal on the premises for each of ``rows``, with its indicator."""
+    if not rows:
+        return
+    signals = Signal.objects.bulk_create(
+        [
+            Signal(
+                premises=finding.visit.premises,
+                source=Signal.Source.EARLIER_INSPECTION,
+                received_on=timezone.localdate(recorded_at),
+                # By key: each reader sees the checklist and question in their own language.
+                checklist=finding.template.slug,
+                question=row.question,
+                confidentiality=row.sharing,
+                recorded_by=user,
+                recorded_by_partner_id=finding.partner_id,
+            )
+            for row in rows
+        ]
     )
-    assert row.indicator is not None
-    signal.indicators.add(row.indicator)
-    return signal
+    Signal.indicators.through.objects.bulk_create(
+        [
+            Signal.indicators.through(signal_id=signal.pk, indicator_id=row.indicator_id)
+            for signal, row in zip(signals, rows, strict=True)
+        ]
+    )
+    for signal, row in zip(signals, rows, strict=True):
+        row.signal = signal
 
 
-def _withdraw_signal(row: FindingAnswer) -> bool:
-    if row.signal is None:
-        return False
-    row.signal.delete()
-    row.signal = None
-    return True
-
-
-def refresh_completeness(finding: Finding) -> None:
-    """A finding is complete once every photo its answers refer to has arrived."""
-    wanted = photos_in(finding.template_version.definition, finding.answers)
-    present = Evidence.objects.filter(sha256__in=wanted).count()
-    complete = present == len(wanted)
-    if complete != finding.is_complete:
-        Finding.objects.filter(pk=finding.pk).update(is_complete=complete)
-        finding.is_complete = complete
-
-
-def missing_photos(finding: Finding) -> list[str]:
-    wanted = photos_in(finding.template_version.definition, finding.answers)
+def _missing(wanted: set[str]) -> list[str]:
+    """Of the photos ``wanted``, those not stored yet."""
+    if not wanted:
+        return []
     present = set(Evidence.objects.filter(sha256__in=wanted).values_list("sha256", flat=True))
     return sorted(wanted - present)
 
 
-def expected_photos(finding: Finding) -> list[dict[str, Any]]:
-    """The photos the finding still waits for, each with the inspector whose device
-    holds it: the one whose save first named it, and when."""
+def refresh_completeness(finding: Finding) -> list[str]:
+    """A finding is complete once every photo its answers refer to has arrived; the
+    photos it still waits for."""
     missing = missing_photos(finding)
+    complete = not missing
+    if complete != finding.is_complete:
+        Finding.objects.filter(pk=finding.pk).update(is_complete=complete)
+        finding.is_complete = complete
+    return missing
+
+
+def missing_photos(finding: Finding) -> list[str]:
+    return _missing(photos_in(finding.template_version.definition, finding.answers))
+
+
+def expected_photos(finding: Finding, missing: list[str] | None = None) -> list[dict[str, Any]]:
+    """The photos the finding still waits for (``missing`` when the caller knows them),
+    each with the inspector whose device holds it: the one whose save first named it,
+    and when."""
+    if missing is None:
+        missing = missing_photos(finding)
     if not missing:
         return []
     first: dict[str, Submission] = {}
@@ -401,7 +492,9 @@ def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
     """The user's own submission (404 for anyone else's, whether or not it exists)."""
     submission = (
         Submission.objects.select_related(
-            "finding__visit__action_day__municipality", "finding__template_version"
+            "finding__visit__action_day__municipality",
+            "finding__template_version",
+            "template_version",
         )
         .filter(client_id=client_id, user=user)
         .first()
