@@ -319,9 +319,11 @@ class DecisionTests(MeetingTestCase):
             f"{prefix}-0-instrument": str(self.social_inspection.pk),
             f"{prefix}-0-deadline": "",
         }
-        # An action without a deadline: a clear message, nothing saved.
-        response = self.client.post(url, data, follow=True)
-        self.assertContains(response, "Give the action a deadline.")
+        # An action without a deadline: the page again with a clear message and what was
+        # typed, nothing saved.
+        response = self.client.post(url, data)
+        self.assertContains(response, "Give the action a deadline.", status_code=400)
+        self.assertContains(response, 'value="integrated" selected', status_code=400)
         self.assertFalse(CaseAction.objects.exists())
         data[f"{prefix}-0-deadline"] = (today() + timedelta(days=14)).isoformat()
         self.client.post(url, data)
@@ -444,9 +446,8 @@ class InstrumentTests(MeetingTestCase):
                 "kind": "judicial",
                 "title": "Referral to the prosecutor",
             },
-            follow=True,
         )
-        self.assertContains(response, "already has the instrument")
+        self.assertContains(response, "already has the instrument", status_code=400)
         self.assertEqual(self.police.instruments.count(), 1)
 
     def test_only_a_coordinator_adds_instruments(self) -> None:

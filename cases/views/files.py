@@ -146,7 +146,7 @@ def _entry_rows(user: Any, case: Case) -> tuple[list[dict[str, Any]], list[str]]
     return ordered, shown
 
 
-def _page_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+def case_page_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
     person = person_of(user)
     coordinator = person is not None and actions.may_shape(user, case)
@@ -204,7 +204,7 @@ def _page_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
 @require_GET
 def case_page(request: HttpRequest, code: Any) -> HttpResponse:
     case = get_case_for_user(request, code)
-    return render(request, "cases/case.html", _page_context(request, case))
+    return render(request, "cases/case.html", case_page_context(request, case))
 
 
 def _act(
@@ -231,7 +231,7 @@ def _act(
         else:
             messages.success(request, done)
             return redirect(reverse("cases:case", kwargs={"code": case.code}) + f"#{form_name}")
-    context = _page_context(request, case, **{form_name: form})
+    context = case_page_context(request, case, **{form_name: form})
     return render(request, "cases/case.html", context, status=400)
 
 

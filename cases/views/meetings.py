@@ -1,10 +1,15 @@
 """Pages of the case meeting and the instruments. A meeting is seen by the city's
 coordinators and its participants (404 for anyone else); what may be done there is
 decided by cases.actions.meetings (403 for a role that may not act). Every read of a
-meeting is audited."""
+meeting is audited.
+
+A refused change answers as the other forms do: an htmx request gets the message alone
+(partners.http.refuse); any other request gets the page again, answered 400, with the
+message in the reader's language and what was typed kept in its form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -39,6 +44,7 @@ from cases.forms.meetings import (
     ShareForm,
 )
 from cases.models import AgendaItem, Case, CaseAction, Entry, Instrument, Meeting
+from cases.views.files import case_page_context
 from partners import audit
 from partners.access import visible_municipalities
 from partners.http import refuse
@@ -63,12 +69,30 @@ def message_of(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-@login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def refused(
+    request: HttpRequest, message: str, *, back: str, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """Nothing was changed: without htmx, ``page()`` draws the page again under the
+    message, answered 400 (a redirect would lose what was typed)."""
+    if getattr(request, "htmx", False):
+        return refuse(request, message, redirect_to=back)
+    messages.error(request, message)
+    response = page()
+    response.status_code = 400
+    return response
+
+
+def render_meeting_list(request: HttpRequest, form: MeetingForm | None = None) -> HttpResponse:
     meetings = Meeting.objects.filter(pk__in=visible_meetings(request.user).values("pk"))
     meetings = meetings.select_related("municipality", "protocol")
-    form = MeetingForm(user=request.user) if can_triage(request.user) else None
+    if form is None and can_triage(request.user):
+        form = MeetingForm(user=request.user)
     return render(request, "cases/meeting_list.html", {"meetings": meetings, "form": form})
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    return render_meeting_list(request)
 
 
 @login_required
@@ -78,8 +102,12 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = MeetingForm(request.POST, user=request.user)
     back = reverse("cases:meeting-list")
+
+    def page() -> HttpResponse:
+        return render_meeting_list(request, form)
+
     if not form.is_valid():
-        return refuse(request, first_error(form), redirect_to=back)
+        return refused(request, first_error(form), back=back, page=page)
     data = form.cleaned_data
     try:
         meeting = actions.schedule_meeting(
@@ -92,13 +120,21 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             purpose=data["purpose"],
         )
     except ValidationError as error:
-        return refuse(request, message_of(error), redirect_to=back)
+        return refused(request, message_of(error), back=back, page=page)
     messages.success(request, _("The meeting was scheduled. Now invite its participants."))
     return redirect("cases:meeting", code=meeting.code)
 
 
-def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    """Everything the meeting page shows, for the reading user."""
+def meeting_context(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    decided: tuple[int, Any, Any] | None = None,
+    **forms: Any,
+) -> dict[str, Any]:
+    """Everything the meeting page shows, for the reading user. ``forms`` (and
+    ``decided``: an agenda item's pk with its decision form and action rows) replace the
+    empty forms with the ones a refused request sent, so what was typed stays."""
     user = request.user
     person = person_of(user)
     coordinates = is_coordinator_of(user, meeting.municipality)
@@ -123,16 +159,20 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
                     partner_id=me.partner_id, bound_to_meeting__isnull=True
                 )
             )
+        decision_form: Any = DecisionForm(prefix=f"d{item.pk}") if may_decide else None
+        action_forms: Any = (
+            ActionRowFormSet(prefix=f"a{item.pk}", form_kwargs={"instruments": instruments})
+            if may_decide
+            else None
+        )
+        if may_decide and decided is not None and decided[0] == item.pk:
+            decision_form, action_forms = decided[1], decided[2]
         items.append(
             {
                 "item": item,
                 "in_team": in_team,
-                "decision_form": DecisionForm(prefix=f"d{item.pk}") if may_decide else None,
-                "action_forms": (
-                    ActionRowFormSet(prefix=f"a{item.pk}", form_kwargs={"instruments": instruments})
-                    if may_decide
-                    else None
-                ),
+                "decision_form": decision_form,
+                "action_forms": action_forms,
                 "shareable": shareable,
                 "shared": list(readable_entries(user, item.case).filter(bound_to_meeting=meeting))
                 if in_team
@@ -146,7 +186,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         .exclude(pk__in=[item.case_id for item in agenda])
     )
     planned = meeting.state == Meeting.State.PLANNED
-    return {
+    context = {
         "meeting": meeting,
         "participants": participants,
         "me": me,
@@ -162,12 +202,13 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         ),
         "needs_acknowledgement": meeting.frame == Meeting.Frame.ART_458TER,
     }
+    context.update({name: form for name, form in forms.items() if context.get(name)})
+    return context
 
 
-@login_required
-def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
-    meeting = get_meeting_for_user(request, code)
-    context = meeting_context(request, meeting)
+def render_meeting(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpResponse:
+    """The meeting page, its read audited with the entries whose content it shows."""
+    context = meeting_context(request, meeting, **forms)
     # The entries whose content the page shows are named in the audit row (codes only,
     # never what they say), as on the case page.
     shown = [
@@ -181,15 +222,29 @@ def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cases/meeting.html", context)
 
 
-def act(request: HttpRequest, meeting: Meeting, work: Any, done: str) -> HttpResponse:
-    """Run one action for the meeting page: refusals come back as a message, nothing saved."""
+@login_required
+def meeting_page(request: HttpRequest, code: str) -> HttpResponse:
+    return render_meeting(request, get_meeting_for_user(request, code))
+
+
+def refused_on_meeting(
+    request: HttpRequest, meeting: Meeting, message: str, **forms: Any
+) -> HttpResponse:
     back = reverse("cases:meeting", kwargs={"code": meeting.code})
+    return refused(
+        request, message, back=back, page=lambda: render_meeting(request, meeting, **forms)
+    )
+
+
+def act(request: HttpRequest, meeting: Meeting, work: Any, done: str, **forms: Any) -> HttpResponse:
+    """Run one action for the meeting page: refusals come back with their message,
+    nothing saved (``forms`` are the sent forms, drawn again as they were typed)."""
     try:
         work()
     except ValidationError as error:
-        return refuse(request, message_of(error), redirect_to=back)
+        return refused_on_meeting(request, meeting, message_of(error), **forms)
     messages.success(request, done)
-    return redirect(back)
+    return redirect("cases:meeting", code=meeting.code)
 
 
 @login_required
@@ -200,14 +255,14 @@ def meeting_participant_add(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = ParticipantForm(request.POST, meeting=meeting)
     if not form.is_valid():
-        back = reverse("cases:meeting", kwargs={"code": meeting.code})
-        return refuse(request, first_error(form), redirect_to=back)
+        return refused_on_meeting(request, meeting, first_error(form), participant_form=form)
     person = form.cleaned_data["person"]
     return act(
         request,
         meeting,
         lambda: actions.add_participant(meeting=meeting, person=person, user=request.user),
         _("%(person)s was invited.") % {"person": person},
+        participant_form=form,
     )
 
 
@@ -231,8 +286,7 @@ def meeting_agenda_add(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = AgendaForm(request.POST, cases=visible_cases(request.user))
     if not form.is_valid():
-        back = reverse("cases:meeting", kwargs={"code": meeting.code})
-        return refuse(request, first_error(form), redirect_to=back)
+        return refused_on_meeting(request, meeting, first_error(form))
     case = form.cleaned_data["case"]
     return act(
         request,
@@ -259,9 +313,9 @@ def meeting_decision(request: HttpRequest, code: str, case: str) -> HttpResponse
     rows = ActionRowFormSet(
         request.POST, prefix=f"a{item.pk}", form_kwargs={"instruments": instruments}
     )
-    back = reverse("cases:meeting", kwargs={"code": meeting.code})
+    decided = (item.pk, form, rows)
     if not form.is_valid() or not rows.is_valid():
-        return refuse(request, first_error(form, rows), redirect_to=back)
+        return refused_on_meeting(request, meeting, first_error(form, rows), decided=decided)
     chosen = [
         (
             row.cleaned_data["instrument"],
@@ -283,6 +337,7 @@ def meeting_decision(request: HttpRequest, code: str, case: str) -> HttpResponse
             actions=chosen,
         ),
         _("The decision on case %(number)s was recorded.") % {"number": item.case.number},
+        decided=decided,
     )
 
 
@@ -291,9 +346,8 @@ def meeting_decision(request: HttpRequest, code: str, case: str) -> HttpResponse
 def meeting_share(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
     form = ShareForm(request.POST)
-    back = reverse("cases:meeting", kwargs={"code": meeting.code})
     if not form.is_valid():
-        return refuse(request, _("Choose an entry to share."), redirect_to=back)
+        return refused_on_meeting(request, meeting, _("Choose an entry to share."))
     entry = (
         Entry.objects.filter(case__in=visible_cases(request.user), code=form.cleaned_data["entry"])
         .select_related("case", "partner")
@@ -317,8 +371,7 @@ def meeting_minutes(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = MinutesForm(request.POST)
     if not form.is_valid():
-        back = reverse("cases:meeting", kwargs={"code": meeting.code})
-        return refuse(request, first_error(form), redirect_to=back)
+        return refused_on_meeting(request, meeting, first_error(form), minutes_form=form)
     return act(
         request,
         meeting,
@@ -326,6 +379,7 @@ def meeting_minutes(request: HttpRequest, code: str) -> HttpResponse:
             meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"]
         ),
         _("The minutes were saved."),
+        minutes_form=form,
     )
 
 
@@ -358,14 +412,19 @@ def case_action_complete(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     back = reverse("cases:case", kwargs={"code": action.case.code})
     form = CompleteActionForm(request.POST)
+
+    def page() -> HttpResponse:
+        context = case_page_context(request, action.case)
+        return render(request, "cases/case.html", context)
+
     if not form.is_valid():
-        return refuse(request, first_error(form), redirect_to=back)
+        return refused(request, first_error(form), back=back, page=page)
     try:
         actions.complete_action(
             action=action, user=request.user, result=form.cleaned_data["result"]
         )
     except ValidationError as error:
-        return refuse(request, message_of(error), redirect_to=back)
+        return refused(request, message_of(error), back=back, page=page)
     messages.success(request, _("The action is marked as done."))
     return redirect(back)
 
@@ -381,9 +440,9 @@ def instrument_city(request: HttpRequest) -> Municipality:
     return city
 
 
-@login_required
-def instrument_list(request: HttpRequest) -> HttpResponse:
-    city = instrument_city(request)
+def render_instruments(
+    request: HttpRequest, city: Municipality, form: InstrumentForm | None = None
+) -> HttpResponse:
     partners = (
         Partner.objects.filter(municipalities=city)
         .prefetch_related(Prefetch("instruments", queryset=Instrument.objects.order_by("code")))
@@ -396,9 +455,14 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         "partners": partners,
         "seeded": SEEDED_CODES,
         "verify_note": VERIFY_NOTE,
-        "form": InstrumentForm(municipality=city) if coordinates else None,
+        "form": (form or InstrumentForm(municipality=city)) if coordinates else None,
     }
     return render(request, "cases/instrument_list.html", context)
+
+
+@login_required
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    return render_instruments(request, instrument_city(request))
 
 
 @login_required
@@ -409,8 +473,12 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     back = reverse("cases:instrument-list") + f"?municipality={city.code}"
     form = InstrumentForm(request.POST, municipality=city)
+
+    def page() -> HttpResponse:
+        return render_instruments(request, city, form)
+
     if not form.is_valid():
-        return refuse(request, first_error(form), redirect_to=back)
+        return refused(request, first_error(form), back=back, page=page)
     data = form.cleaned_data
     try:
         instrument = actions.add_instrument(
@@ -423,7 +491,7 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
             is_action_day=data["is_action_day"],
         )
     except ValidationError as error:
-        return refuse(request, message_of(error), redirect_to=back)
+        return refused(request, message_of(error), back=back, page=page)
     messages.success(
         request,
         _("%(title)s was added for %(partner)s.")
