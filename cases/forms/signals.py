@@ -67,13 +67,9 @@ class FileSignalForm(forms.Form):
         required=False,
         help_text=_("Of a company, if you know it, e.g. BE 0123.456.749."),
     )
+    # A person's birth date tells them apart from others of the same name in the register.
     birth_date = forms.DateField(
-        label=_("Birth date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_(
-            "Of a person, if you know it: it tells them apart from others of the same name."
-        ),
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     observed_on = forms.DateField(
         label=_("Seen on"), widget=forms.DateInput(attrs={"type": "date"})
