@@ -24,6 +24,7 @@ from inspections.models import (
 from partners.models import AuditEntry
 from tests.base import CastTestCase
 from tests.field_fixtures import build_field_day, jpeg_bytes, png_bytes, version_of
+from tests.storage import stored_names
 
 POLICE_ANSWERS = {
     "persons_present": 5,
@@ -274,8 +275,6 @@ class PhotoTests(SyncApiTestCase):
         self.assertEqual(self.post(self.data, user=self.social_inspector).status_code, 201)
 
     def test_photo_is_stored_once_content_addressed(self) -> None:
-        from django.conf import settings
-
         first = self.put_photo(self.data["client_id"], self.photo)
         again = self.put_photo(self.data["client_id"], self.photo)
         self.assertEqual((first.status_code, again.status_code), (201, 200))
@@ -284,9 +283,12 @@ class PhotoTests(SyncApiTestCase):
         self.assertEqual(
             (evidence.content_type, evidence.width, evidence.height), ("image/jpeg", 64, 48)
         )
-        path = settings.MEDIA_ROOT / "evidence" / self.sha[:2] / self.sha
-        self.assertEqual(path.read_bytes(), self.photo)
-        self.assertEqual(list(path.parent.glob(".incoming-*")), [])
+        with evidence.file.open("rb") as handle:
+            self.assertEqual(handle.read(), self.photo)
+        # Stored whole under its hash, with no half-written file left beside it.
+        names = stored_names(evidence.file.storage, self.sha[:2])
+        self.assertIn(f"{self.sha[:2]}/{self.sha}", names)
+        self.assertEqual([name for name in names if "/.incoming-" in name], [])
         self.assertEqual(first.json()["missing_photos"], [hashlib.sha256(self.png).hexdigest()])
         self.assertEqual(self.put_photo(self.data["client_id"], self.png).status_code, 201)
         self.assertTrue(Finding.objects.get().is_complete)
