@@ -37,7 +37,8 @@ class Menu:
         return self.drawn[key]
 
 
-@register.filter
+@register.simple_tag
 def options(menu: Menu, chosen: Any = None) -> SafeString:
-    """``{{ team_menu|options:visit.team_id }}``: the menu's options, ``chosen`` selected."""
+    """``{% options team_menu visit.team_id %}``: the menu's options, ``chosen`` selected.
+    A tag, not a printed value: the id only marks the selected option's attribute."""
     return menu.html(chosen)
