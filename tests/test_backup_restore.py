@@ -17,6 +17,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from config.storage import read_file
+from inspections.evidence import evidence_name, evidence_storage
 from inspections.models import Evidence, Finding, FindingAnswer, Submission
 from inspections.sync import submit
 from partners.backup import (
@@ -24,7 +26,6 @@ from partners.backup import (
     MANIFEST_NAME,
     SEAL_NAME,
     installation_is_empty,
-    sha256_of,
 )
 from partners.models import AuditEntry
 from tests.cast import build_cast
@@ -127,9 +128,9 @@ def test_everything_comes_back_verified(backed_up: dict[str, Any], settings: Any
     assert state() == backed_up["before"]
     for photo in backed_up["photos"]:
         sha = hashlib.sha256(photo).hexdigest()
-        path = Path(settings.MEDIA_ROOT) / "evidence" / sha[:2] / sha
-        assert path.read_bytes() == photo
-        assert sha256_of(path) == sha
+        stored = read_file(evidence_storage(), evidence_name(sha))
+        assert stored == photo
+        assert hashlib.sha256(stored).hexdigest() == sha
 
 
 def test_restore_keeps_keys_so_new_rows_do_not_collide(backed_up: dict[str, Any]) -> None:
