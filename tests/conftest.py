@@ -98,10 +98,11 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """``make test`` runs the suite on SQLite and again on PostgreSQL. Page checks that
     no database changes (axe over every main page, reflow) build the demo city and take
     minutes: the second run (``INTEGRA_SECOND_RUN``) leaves them to the first. So do the
-    browser walks through one flow of the case file (``first_database_only``): what
-    they add to the view tests is the browser's part (clicks, forms, htmx, what the
-    page shows), the same on every database, while the view tests run the same rules
-    and queries on both databases."""
+    browser walks through one flow (``first_database_only``): what they add to the view
+    tests is the browser's part (clicks, forms, htmx, what the page shows), the same on
+    every database, while the view tests run the same rules and queries on both
+    databases. Flows whose database code differs (field sync, offline, imports, the map,
+    the end-to-end walks) stay on both."""
     if not os.environ.get("INTEGRA_SECOND_RUN"):
         return
     skip = pytest.mark.skip(reason="checked in make test's SQLite run: no database changes it")

@@ -14,7 +14,11 @@ from tests.cast import build_cast
 from tests.field_fixtures import seed_field_checklists
 from tests.test_browser_planning import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_coordinator_adapts_a_shared_checklist_for_their_city(

@@ -15,7 +15,11 @@ from tests.conftest import wait_until
 from tests.field_fixtures import build_field_day, seed_field_checklists, version_of
 from tests.planning_fixtures import make_action_day
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 LISTEN = """
 window.__cspViolations = [];

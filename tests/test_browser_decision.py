@@ -22,7 +22,11 @@ from tests.cast import build_cast
 from tests.decision_fixtures import build_report_day, final_report
 from tests.test_browser_planning import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_mayor_goes_from_report_to_decision_document(

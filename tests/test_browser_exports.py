@@ -25,7 +25,11 @@ from tests.decision_fixtures import POLICE_NOTE, build_report_day, final_report
 from tests.test_accessibility import AXE_SCRIPT, violations
 from tests.test_browser_planning import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_findings_workbook_offline_map_and_photo_zip(

@@ -11,7 +11,11 @@ from playwright.sync_api import expect
 from partners.models import Partner
 from tests.cast import PASSWORD, build_cast
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_coordinator_logs_in_and_sees_home_in_dutch(

@@ -15,7 +15,11 @@ from tests.cast import build_cast
 from tests.gis_factories import make_premises
 from tests.test_browser_map import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 FLAGGED = "Flagged: consult the administrative-approach team before granting a permit or a grant."
 

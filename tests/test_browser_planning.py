@@ -15,7 +15,11 @@ from tests.cast import PASSWORD, build_cast
 from tests.conftest import wait_until
 from tests.planning_fixtures import give_trafficking_check, make_premises, next_week
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def log_in(page: Any, live_server: Any, username: str) -> None:

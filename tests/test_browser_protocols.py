@@ -14,7 +14,11 @@ from partners.models import AuditEntry, SharingProtocol
 from tests.cast import build_cast, make_partner
 from tests.test_browser_planning import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_coordinator_makes_and_extends_a_protocol(

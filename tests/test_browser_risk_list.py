@@ -18,7 +18,11 @@ from tests.gis_factories import make_premises
 from tests.planning_fixtures import make_action_day
 from tests.test_browser_offline import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def names(page: Any) -> list[str]:

@@ -17,7 +17,11 @@ from tests.conftest import wait_until
 from tests.planning_fixtures import give_trafficking_check, make_action_day, make_premises
 from tests.test_browser_planning import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.first_database_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def settled(page: Any) -> None:
