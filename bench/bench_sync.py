@@ -12,24 +12,19 @@ import hashlib
 import http.client
 import io
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from datetime import time as clock
-from pathlib import Path
 from typing import Any
 
 from bench import field_cache
-from bench.harness import free_port, report, wait_until_healthy
+from bench.harness import free_port, report, start_gunicorn
 
 INSPECTORS = 50
 FINDINGS = 20
 PHOTOS = 2
 REPLAYS = 2
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_day() -> tuple[list[dict[str, Any]], Any]:
@@ -199,30 +194,6 @@ def p95(values: list[float]) -> float:
     return ordered[int(0.95 * (len(ordered) - 1))]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    env = dict(
-        os.environ,
-        DEBUG="0",
-        SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        LOG_REQUESTS="0",
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--bind",
-         f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        # A busy machine can take a while to import the application.
-        wait_until_healthy(server, port, seconds=120)
-    except RuntimeError:
-        if server.poll() is None:
-            server.terminate()
-        raise
-    return server
-
-
 def run() -> None:
     from django.db import connection
 
@@ -238,7 +209,7 @@ def run() -> None:
     }
     connection.close()
     port = free_port()
-    server = start_server(port)
+    server = start_gunicorn(port, workers=3)
     try:
         floor = load(inspector_ping, inspectors, port)
         ours = load(inspector_sync, inspectors, port)

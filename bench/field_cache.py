@@ -23,9 +23,6 @@ import http.client
 import json
 import os
 import re
-import subprocess
-import sys
-import uuid
 import zlib
 from datetime import time as clock
 from http.cookies import SimpleCookie
@@ -35,11 +32,10 @@ from urllib.parse import urlencode
 
 import brotli
 
-from bench.harness import free_port, report, wait_until_healthy
+from bench.harness import free_port, report, start_gunicorn
 
 PASSWORD = "bench-tablet"  # noqa: S105 - a throw-away user of the bench's own database
 ACCEPT_ENCODING = "gzip, deflate, br"
-ROOT = Path(__file__).resolve().parent.parent
 STATIC_REFERENCE = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
 
@@ -190,27 +186,6 @@ def collected_static() -> None:
     link_collected(Path(settings.DATA_DIR), environment)
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """gunicorn as in production (DEBUG off, its config file), one worker: the tablet asks
-    one thing at a time."""
-    env = dict(
-        os.environ, DEBUG="0", SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
-        ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", LOG_REQUESTS="0",
-    )  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        wait_until_healthy(server, port, seconds=180)
-    except RuntimeError:
-        if server.poll() is None:
-            server.terminate()
-        raise
-    return server
-
-
 def run() -> None:
     """Prints ``field_day_cache_bytes``: ``ours`` is what goes over the wire, the floor the
     day page alone as it goes over the wire; each part's bytes on the wire and kept."""
@@ -220,7 +195,8 @@ def run() -> None:
     collected_static()
     connection.close()
     port = free_port()
-    server = start_server(port)
+    # One worker: the tablet asks one thing at a time.
+    server = start_gunicorn(port, workers=1, seconds=180)
     try:
         parts, navigation = download_day(port, user.username)
     finally:
