@@ -10,7 +10,12 @@ import pytest
 
 # Files on S3 (moto's server on loopback) when INTEGRA_TEST_STORAGE=s3, and for tests
 # parametrised over the disk and S3.
-from tests.storage import _files_on_s3_when_asked, s3_endpoint  # noqa: F401
+from tests.storage import (  # noqa: F401
+    _files_on_s3_when_asked,
+    _own_bucket_per_class_on_s3,
+    _own_bucket_per_test_on_s3,
+    s3_endpoint,
+)
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 

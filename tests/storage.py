@@ -1,8 +1,12 @@
 """Files on S3 in the tests: moto's S3 server on a free loopback port, started once per
 test session, and the storages pointed at a bucket on it.
 
-- ``INTEGRA_TEST_STORAGE=s3`` runs whole test files with every named storage on S3 (one
-  bucket for the session: classes that write files in ``setUpTestData`` write there too).
+- ``INTEGRA_TEST_STORAGE=s3`` runs whole test files with every named storage on S3: each
+  test gets a fresh bucket of its own, as on disk each test gets its own ``MEDIA_ROOT``, so
+  no file carries over from one test to the next (content-addressed names, listings).
+  A test class has a bucket too: files a class writes in ``setUpTestData`` go there and
+  are copied into each of its tests' buckets (as its disk tests copy a class folder into
+  their ``MEDIA_ROOT``).
 - :func:`use_storage` points one test's storages at the disk or at a fresh bucket, for
   tests parametrised over both (tests/test_storage.py).
 """
@@ -100,6 +104,49 @@ def _files_on_s3_when_asked(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         override.disable()
+
+
+# The bucket of the test class (or module) running now, on S3.
+_class_buckets: list[str] = []
+
+
+@pytest.fixture(scope="class", autouse=True)
+def _own_bucket_per_class_on_s3(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On S3, what a test class writes before its tests (``setUpTestData``) goes to a
+    bucket of the class."""
+    if not S3_MODE:
+        yield
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    endpoint = request.getfixturevalue("s3_endpoint")
+    bucket = new_bucket(endpoint)
+    override = override_settings(STORAGES={**settings.STORAGES, **s3_storages(endpoint, bucket)})
+    override.enable()
+    _class_buckets.append(bucket)
+    try:
+        yield
+    finally:
+        _class_buckets.pop()
+        override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _own_bucket_per_test_on_s3(request: pytest.FixtureRequest) -> None:
+    """On S3, this test's storages point at a fresh bucket holding a copy of its class's
+    files (the S3 side of conftest's per-test ``MEDIA_ROOT``)."""
+    if not S3_MODE:
+        return
+    settings = request.getfixturevalue("settings")
+    endpoint = request.getfixturevalue("s3_endpoint")
+    bucket = new_bucket(endpoint)
+    if _class_buckets:
+        client = s3_client(endpoint)
+        source = _class_buckets[-1]
+        for key in bucket_keys(endpoint, source):
+            client.copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": source, "Key": key})
+    settings.STORAGES = {**settings.STORAGES, **s3_storages(endpoint, bucket)}
 
 
 def use_storage(kind: str, settings: Any, request: pytest.FixtureRequest) -> str | None:
