@@ -17,6 +17,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -88,22 +89,24 @@ def bucket_keys(endpoint: str, bucket: str, prefix: str = "") -> list[str]:
     return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
 
+@contextmanager
+def storages_in_new_bucket(endpoint: str) -> Iterator[str]:
+    """Every named storage on a fresh bucket while the block runs; its name."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    bucket = new_bucket(endpoint)
+    with override_settings(STORAGES={**settings.STORAGES, **s3_storages(endpoint, bucket)}):
+        yield bucket
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _files_on_s3_when_asked(request: pytest.FixtureRequest) -> Iterator[None]:
     if not S3_MODE:
         yield
         return
-    from django.conf import settings
-    from django.test import override_settings
-
-    endpoint = request.getfixturevalue("s3_endpoint")
-    bucket = new_bucket(endpoint)
-    override = override_settings(STORAGES={**settings.STORAGES, **s3_storages(endpoint, bucket)})
-    override.enable()
-    try:
+    with storages_in_new_bucket(request.getfixturevalue("s3_endpoint")):
         yield
-    finally:
-        override.disable()
 
 
 # The bucket of the test class (or module) running now, on S3.
@@ -117,19 +120,12 @@ def _own_bucket_per_class_on_s3(request: pytest.FixtureRequest) -> Iterator[None
     if not S3_MODE:
         yield
         return
-    from django.conf import settings
-    from django.test import override_settings
-
-    endpoint = request.getfixturevalue("s3_endpoint")
-    bucket = new_bucket(endpoint)
-    override = override_settings(STORAGES={**settings.STORAGES, **s3_storages(endpoint, bucket)})
-    override.enable()
-    _class_buckets.append(bucket)
-    try:
-        yield
-    finally:
-        _class_buckets.pop()
-        override.disable()
+    with storages_in_new_bucket(request.getfixturevalue("s3_endpoint")) as bucket:
+        _class_buckets.append(bucket)
+        try:
+            yield
+        finally:
+            _class_buckets.pop()
 
 
 @pytest.fixture(autouse=True)
