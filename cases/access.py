@@ -12,7 +12,14 @@ command that acts for a user starts here.
   the city's signals and open cases.
 * The subject register (companies, persons, vehicles) is for the city's coordinators,
   analysts and administrators; a case team member sees the subjects of their cases.
-* A case meeting is seen by the city's coordinators and by its participants.
+* A case meeting is seen by the city's coordinators and by its participants. What it
+  shows of each case on its agenda follows the case, not the meeting: a reader in the
+  case's team sees its title, the decision, its actions and what was shared; anyone else
+  at the table sees the case's number and whether a decision was recorded, nothing more
+  (need to know: a protocol or an art. 458ter consultation lets partners share for the
+  case's purpose, it does not open the case to every participant). The minutes are free
+  text that may speak of every case on the agenda, so only someone in the team of each of
+  them reads or writes them.
 """
 
 from __future__ import annotations
@@ -138,6 +145,20 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
     coordinated = Q(municipality__in=triage_municipalities(user))
     attended = Q(participants__person__user=user, municipality__in=visible_municipalities(user))
     return Meeting.objects.filter(coordinated | attended).distinct()
+
+
+def withheld_cases(user: Any, meeting: Meeting) -> QuerySet[Case]:
+    """The cases on the meeting's agenda whose team the user is not in: the meeting shows
+    them only by number."""
+    return Case.objects.filter(agenda_items__meeting=meeting).exclude(
+        pk__in=visible_cases(user).values("pk")
+    )
+
+
+def may_read_minutes(user: Any, meeting: Meeting) -> bool:
+    """The minutes cover the whole agenda: read only by someone in the team of every case
+    on it (any reader of the meeting while the agenda is empty)."""
+    return not withheld_cases(user, meeting).exists()
 
 
 def get_meeting_for_user(request: HttpRequest, code: Any) -> Meeting:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.access import (
     is_coordinator_of,
+    may_read_minutes,
     readable_entries,
     require_coordinator_of,
     visible_cases,
@@ -360,7 +361,16 @@ def share_in_meeting(*, meeting: Meeting, entry: Entry, user: Any) -> Entry:
 
 @transaction.atomic
 def record_minutes(*, meeting: Meeting, user: Any, minutes: str) -> Meeting:
+    """Write the meeting's minutes. They may speak of any case on the agenda, so only a
+    coordinator in the team of every one of them writes (and so reads) them."""
     require_coordinator_of(user, meeting.municipality)
+    if not may_read_minutes(user, meeting):
+        raise PermissionDenied(
+            _(
+                "Only someone in the team of every case on the agenda writes the minutes: "
+                "they may speak of any of them."
+            )
+        )
     minutes = (minutes or "").strip()
     if not minutes:
         raise ValidationError(_("The minutes are empty."))

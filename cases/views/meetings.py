@@ -1,7 +1,10 @@
 """Pages of the case meeting and the instruments. A meeting is seen by the city's
 coordinators and its participants (404 for anyone else); what may be done there is
-decided by cases.actions.meetings (403 for a role that may not act). Every read of a
-meeting is audited.
+decided by cases.actions.meetings (403 for a role that may not act). Of a case on the
+agenda whose team the reader is not in, the page shows the number and whether it was
+decided, never its title, decision, actions or what was shared; the minutes only to
+someone in the team of every case on the agenda (cases.access). Every read of a meeting
+is audited with what it showed and what it withheld.
 
 A refused change answers as the other forms do: an htmx request gets the message alone
 (partners.http.refuse); any other request gets the page again, answered 400, with the
@@ -26,6 +29,7 @@ from cases.access import (
     can_triage,
     get_meeting_for_user,
     is_coordinator_of,
+    may_read_minutes,
     readable_entries,
     visible_cases,
     visible_meetings,
@@ -141,16 +145,32 @@ def meeting_context(
     participants = list(meeting.participants.select_related("person__user", "partner"))
     me = next((p for p in participants if person and p.person_id == person.pk), None)
     team_cases = set(visible_cases(user).values_list("pk", flat=True))
-    action_rows = CaseAction.objects.select_related("instrument", "partner")
+    # Only the actions of the reader's own cases are read at all.
+    action_rows = CaseAction.objects.filter(case_id__in=team_cases).select_related(
+        "instrument", "partner"
+    )
     agenda = list(
         meeting.agenda.select_related("case").prefetch_related(
             Prefetch("actions", queryset=action_rows)
         )
     )
     instruments = actions.instruments_for(meeting)
-    items = []
+    items: list[dict[str, Any]] = []
     for item in agenda:
         in_team = item.case_id in team_cases
+        if not in_team:
+            # Someone at the table outside the case's team: its number (what the
+            # agenda is spoken of by) and whether it was decided; nothing of the case.
+            items.append(
+                {
+                    "in_team": False,
+                    "order": item.order,
+                    "number": item.case.number,
+                    "code": item.case.code,
+                    "decided": item.decided_at is not None,
+                }
+            )
+            continue
         may_decide = coordinates and in_team and item.decided_at is None
         shareable: list[Entry] = []
         if me is not None and in_team:
@@ -170,13 +190,12 @@ def meeting_context(
         items.append(
             {
                 "item": item,
-                "in_team": in_team,
+                "in_team": True,
+                "code": item.case.code,
                 "decision_form": decision_form,
                 "action_forms": action_forms,
                 "shareable": shareable,
-                "shared": list(readable_entries(user, item.case).filter(bound_to_meeting=meeting))
-                if in_team
-                else [],
+                "shared": list(readable_entries(user, item.case).filter(bound_to_meeting=meeting)),
             }
         )
     agenda_cases = (
@@ -186,6 +205,7 @@ def meeting_context(
         .exclude(pk__in=[item.case_id for item in agenda])
     )
     planned = meeting.state == Meeting.State.PLANNED
+    minutes_readable = may_read_minutes(user, meeting)
     context = {
         "meeting": meeting,
         "participants": participants,
@@ -197,8 +217,11 @@ def meeting_context(
         "agenda_form": (
             AgendaForm(cases=agenda_cases) if coordinates and planned and agenda_cases else None
         ),
+        "minutes_readable": minutes_readable,
         "minutes_form": (
-            MinutesForm(initial={"minutes": meeting.minutes}) if coordinates else None
+            MinutesForm(initial={"minutes": meeting.minutes})
+            if coordinates and minutes_readable
+            else None
         ),
         "needs_acknowledgement": meeting.frame == Meeting.Frame.ART_458TER,
     }
@@ -207,17 +230,27 @@ def meeting_context(
 
 
 def render_meeting(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpResponse:
-    """The meeting page, its read audited with the entries whose content it shows."""
+    """The meeting page, its read audited with what it shows and what it withholds."""
     context = meeting_context(request, meeting, **forms)
     # The entries whose content the page shows are named in the audit row (codes only,
-    # never what they say), as on the case page.
+    # never what they say), as on the case page; so are the cases whose decision and
+    # actions it shows, those it names by number only, and whether the minutes were shown.
+    items = context["items"]
     shown = [
         str(entry.code)
-        for item in context["items"]
+        for item in items
+        if item["in_team"]
         for entry in (*item["shared"], *item["shareable"])
     ]
     audit.record(
-        request.user, AuditEntry.Action.READ, meeting, path=request.path, entries_shown=shown
+        request.user,
+        AuditEntry.Action.READ,
+        meeting,
+        path=request.path,
+        entries_shown=shown,
+        cases_shown=[str(item["code"]) for item in items if item["in_team"]],
+        cases_withheld=[str(item["code"]) for item in items if not item["in_team"]],
+        minutes_shown=context["minutes_readable"] and bool(meeting.minutes),
     )
     return render(request, "cases/meeting.html", context)
 
@@ -367,7 +400,9 @@ def meeting_share(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def meeting_minutes(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, code)
-    if not is_coordinator_of(request.user, meeting.municipality):
+    if not is_coordinator_of(request.user, meeting.municipality) or not may_read_minutes(
+        request.user, meeting
+    ):
         raise PermissionDenied
     form = MinutesForm(request.POST)
     if not form.is_valid():
