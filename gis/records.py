@@ -96,7 +96,10 @@ def premises_of(subject: privacy.Subject) -> list[dict[str, Any]]:
     if subject.municipalities is not None:
         premises = premises.filter(municipality__in=subject.municipalities)
     if subject.enterprise:
-        premises = premises.filter(enterprise_number=subject.enterprise)
+        # Not empty: the partial index on the number (gis.models) serves the lookup.
+        premises = premises.filter(enterprise_number=subject.enterprise).exclude(
+            enterprise_number=""
+        )
     else:
         name = subject.name
         premises = premises.filter(Q(operator_name__icontains=name) | Q(name__icontains=name))
