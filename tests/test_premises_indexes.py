@@ -63,7 +63,8 @@ class PartialIndexTests(CastTestCase):
         for number in range(2, 40):
             make_premises(cls.city_a, number, sector=None)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE gis_premises" if connection.vendor == "postgresql" else "ANALYZE")
+            postgresql = connection.vendor == "postgresql"
+            cursor.execute("ANALYZE gis_premises" if postgresql else "ANALYZE")
 
     def assert_uses(self, index: str, function: Callable[[], Any]) -> Any:
         queries = premises_queries(function)
