@@ -116,10 +116,9 @@ class FieldScreensTests(CastTestCase):
         self.outcome("start")
         html = self.visit_page()
         self.assertEqual(self.primary(html), "Continue checklist Identities and residence status")
-        checklist = reverse(
-            "field-checklist", args=[self.visit.code, version_of("police-identities").code]
-        )
-        self.assertIn(f'id="visit-continue" data-phases="continue" href="{checklist}"', html)
+        checklist = reverse("field-checklist-form", args=[version_of("police-identities").code])
+        link = f"{checklist}?visit={self.visit.code}"
+        self.assertIn(f'id="visit-continue" data-phases="continue" href="{link}"', html)
         self.assertIn("Finish visit", self.shown(html))
         self.assertNotIn("Start visit", self.shown(html))
 

@@ -156,19 +156,24 @@ def page_data(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 @login_required
 def field_day(request: HttpRequest) -> HttpResponse:
     """My action day: the team's visits in route order, a small map, and every page the
-    device must cache to work offline."""
+    device must cache to work offline: the day, each visit, and each checklist version
+    once (its page serves every visit; what belongs to a visit travels in this page's
+    data and is filled in on the device)."""
     days = assignments_for(request.user)
     urls = [reverse("field-day")]
+    forms: dict[str, str] = {}
     markers = []
+    visit_data: dict[str, dict[str, Any]] = {}
     for day in days:
         for visit in day["visits"]:
             code = visit["code"]
             place = visit["premises"]
             visit["geo"] = geo_link(place["lat"], place["lon"], place["name"])
-            urls.append(reverse("field-visit", args=[code]))
-            urls += [
-                reverse("field-checklist", args=[code, c["code"]]) for c in visit["checklists"]
-            ]
+            url = reverse("field-visit", args=[code])
+            urls.append(url)
+            for checklist in visit["checklists"]:
+                form = reverse("field-checklist-form", args=[checklist["code"]])
+                forms.setdefault(form, form)
             markers.append(
                 {
                     "day": str(day["code"]),
@@ -176,21 +181,62 @@ def field_day(request: HttpRequest) -> HttpResponse:
                     "name": visit["premises"]["name"],
                     "lon": visit["premises"]["lon"],
                     "lat": visit["premises"]["lat"],
-                    "url": reverse("field-visit", args=[code]),
+                    "url": url,
                 }
             )
+            name = visit["visit"].premises.display_name
+            visit_data[str(code)] = {"url": url, "name": name, "label": place["name"]}
+    for code, known in known_findings(request, [v["visit"] for d in days for v in d["visits"]]):
+        visit_data[code].setdefault("known", {}).update(known)
     data = page_data(
         request,
         page="day",
-        precache=urls,
+        precache=urls + list(forms),
         markers=markers,
         # Drawn offline too: the reference layers around the day's stops travel inline.
         background=map_background(
             request.user, inline=around([(m["lon"], m["lat"]) for m in markers])
         ),
-        visits=[str(v["code"]) for day in days for v in day["visits"]],
+        visits=visit_data,
     )
     return render(request, "inspections/field_day.html", {"days": days, "field_data": data})
+
+
+def known_finding(request: HttpRequest, finding: Finding) -> dict[str, Any]:
+    """What the device is told of a finding already on the server (a colleague's save or
+    this device's own), read on the user's behalf and recorded as read."""
+    audit.record(request.user, AuditEntry.Action.READ, finding, path=request.path)
+    return {
+        "version": finding.version,
+        "answers": readable_answers(finding, request.user),
+        "recorded_by": person_name(finding.recorded_by),
+        "photos": photo_places(finding),
+    }
+
+
+def known_findings(
+    request: HttpRequest, visits: list[Visit]
+) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+    """The findings the user's partner already has at these visits, by visit code and
+    checklist (template slug): the day page carries them, so that a checklist opened
+    offline starts from them as its own page once did."""
+    person = person_of(request.user)
+    if person is None or not visits:
+        return []
+    findings = (
+        Finding.objects.filter(visit__in=visits, partner_id=person.partner_id)
+        .select_related("visit", "template", "recorded_by")
+        .order_by("pk")
+    )
+    return [
+        (str(finding.visit.code), {finding.template.slug: known_finding(request, finding)})
+        for finding in findings
+    ]
+
+
+def checklist_url(visit: Visit, version: ChecklistVersion) -> str:
+    """A checklist's shared page, for this visit."""
+    return f"{reverse('field-checklist-form', args=[version.code])}?visit={visit.code}"
 
 
 def get_field_visit(request: HttpRequest, code: uuid.UUID) -> Visit:
@@ -232,7 +278,7 @@ def field_visit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         {
             "version": version,
             "finding": findings.get(version.template_id),
-            "url": reverse("field-checklist", args=[visit.code, version.code]),
+            "url": checklist_url(visit, version),
             "key": f"{visit.code}/{version.template.slug}",
         }
         for version in versions
@@ -249,42 +295,60 @@ def field_visit(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return render(request, "inspections/field_visit.html", context)
 
 
-@login_required
-def field_checklist(request: HttpRequest, code: uuid.UUID, version: uuid.UUID) -> HttpResponse:
-    """One checklist to fill at a visit; the answers are saved to the device's outbox."""
-    visit = get_field_visit(request, code)
-    checklist = (
+def checklist_version(code: uuid.UUID) -> ChecklistVersion | None:
+    return (
         ChecklistVersion.objects.select_related("template")
-        .filter(code=version, status=ChecklistVersion.Status.PUBLISHED)
+        .filter(code=code, status=ChecklistVersion.Status.PUBLISHED)
         .first()
     )
+
+
+def visit_checklist(
+    request: HttpRequest, code: uuid.UUID, version: uuid.UUID
+) -> tuple[Visit, ChecklistVersion]:
+    """A visit of the user's team and a checklist version their partner fills there
+    (404 otherwise)."""
+    visit = get_field_visit(request, code)
+    checklist = checklist_version(version)
     if checklist is None or write_refusal(request.user, visit, checklist):
         raise Http404("No such checklist at this visit")
+    return visit, checklist
+
+
+def visit_part(request: HttpRequest, visit: Visit, checklist: ChecklistVersion) -> dict[str, Any]:
+    """What belongs to one visit on a checklist's page: which visit, its premises, the
+    finding the user's partner already has there, and the key the device stores the
+    answers under."""
     person = person_of(request.user)
     assert person is not None  # write_refusal let only field workers through
     finding = Finding.objects.filter(
         visit=visit, partner_id=person.partner_id, template_id=checklist.template_id
     ).first()
-    known = None
-    if finding is not None:
-        audit.record(request.user, AuditEntry.Action.READ, finding, path=request.path)
-        known = {
-            "version": finding.version,
-            "answers": readable_answers(finding, request.user),
-            "recorded_by": person_name(finding.recorded_by),
-            "photos": photo_places(finding),
-        }
+    return {
+        "visit": str(visit.code),
+        "visitUrl": reverse("field-visit", args=[visit.code]),
+        "name": visit.premises.display_name,
+        "label": visit.premises.label(),
+        "key": f"{visit.code}/{checklist.template.slug}",
+        "title": f"{visit.premises.label()} · {checklist.template.title}",
+        "known": known_finding(request, finding) if finding is not None else None,
+    }
+
+
+def render_checklist(
+    request: HttpRequest, checklist: ChecklistVersion, visit: Visit | None = None
+) -> HttpResponse:
+    part = visit_part(request, visit, checklist) if visit is not None else {}
     data = page_data(
         request,
         page="checklist",
-        visit=str(visit.code),
-        visitUrl=reverse("field-visit", args=[visit.code]),
         templateVersion=str(checklist.code),
         template=checklist.template.slug,
-        key=f"{visit.code}/{checklist.template.slug}",
-        title=f"{visit.premises.label()} · {checklist.template.title}",
+        templateTitle=checklist.template.title,
+        # Where the device asks for a visit's part of this page, when online.
+        visitPart=reverse("field-checklist-data", args=[uuid.UUID(int=0), checklist.code]),
         definition=checklist.definition,
-        known=known,
+        **part,
     )
     questions = [question_context(item) for item in checklist.questions]
     context = {
@@ -295,6 +359,36 @@ def field_checklist(request: HttpRequest, code: uuid.UUID, version: uuid.UUID) -
         "field_data": data,
     }
     return render(request, "inspections/field_checklist.html", context)
+
+
+@login_required
+def field_checklist_form(request: HttpRequest, version: uuid.UUID) -> HttpResponse:
+    """One checklist version's page, the same for every visit of the day: the device
+    caches it once and fills in the visit named by ``?visit=`` (its premises, the
+    answers already saved there) from what it holds of the day."""
+    checklist = checklist_version(version)
+    visits = list(field_visits(request.user).select_related("premises", "team", "action_day"))
+    filled = {v.pk for found in checklists_by_visit(request.user, visits).values() for v in found}
+    if checklist is None or checklist.pk not in filled:
+        raise Http404("No such checklist on your action days")
+    return render_checklist(request, checklist)
+
+
+@login_required
+def field_checklist(request: HttpRequest, code: uuid.UUID, version: uuid.UUID) -> HttpResponse:
+    """One checklist to fill at a visit, with the visit's part drawn in by the server
+    (the address a checklist had before its page was shared by the visits)."""
+    visit, checklist = visit_checklist(request, code, version)
+    return render_checklist(request, checklist, visit)
+
+
+@never_cache
+@login_required
+def field_checklist_data(request: HttpRequest, code: uuid.UUID, version: uuid.UUID) -> JsonResponse:
+    """A visit's part of a checklist's page, asked by the device when online so that it
+    starts from the latest answers on the server."""
+    visit, checklist = visit_checklist(request, code, version)
+    return JsonResponse(visit_part(request, visit, checklist))
 
 
 def question_context(item: dict[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,13 @@
         bytes += (await response.clone().arrayBuffer()).byteLength;
         await cache.put(url, response);
       }
+      // Each checklist once per version now: the per-visit copies of an earlier release
+      // go (the worker opens the shared copy for their addresses).
+      for (const request of await cache.keys()) {
+        if (/\/visits\/[0-9a-f-]{36}\/checklists\/[0-9a-f-]{36}\/$/.test(new URL(request.url).pathname)) {
+          await cache.delete(request);
+        }
+      }
       if (status) {
         status.dataset.state = registration ? "ready" : "pages-only";
         status.dataset.bytes = String(bytes);
@@ -229,7 +236,7 @@
       if (link) link.dataset.filled = link.dataset.filled || "device";
     }
     if (data.page === "visit") await markVisit();
-    if (data.page === "checklist") await markChecklist();
+    if (data.page === "checklist" && data.key) await markChecklist();
   }
 
   // The visit's own state: the outcome this device recorded (sent or not), and the main
@@ -413,8 +420,8 @@
   }
 
   // Where each photo the answers name is, as the server last said (stored there, or
-  // held by which inspector's device).
-  const photoPlaces = Object.assign({}, data.known && data.known.photos);
+  // held by which inspector's device); filled once the checklist's visit is known.
+  const photoPlaces = {};
 
   async function renderPhotos(name) {
     const list = document.querySelector(`[data-photos="${CSS.escape(name)}"]`);
@@ -584,6 +591,7 @@
   async function setUpChecklist() {
     const form = document.getElementById("checklist-form");
     if (!form) return;
+    Object.assign(photoPlaces, data.known && data.known.photos);
     const { answers: newest, waiting } = await openingAnswers();
     if (newest) fill(form, newest);
     collect(form, false);
@@ -620,7 +628,7 @@
         .flatMap((q) => answers[q.name]);
       await Store.saveFinding({
         key: data.key, visit: data.visit, templateVersion: data.templateVersion,
-        answers, photos, label: data.title, url: window.location.pathname,
+        answers, photos, label: data.title, url: window.location.pathname + window.location.search,
         base: basis.version, resolves: basis.resolves,
       });
       basis.version = undefined;
@@ -633,24 +641,97 @@
     });
   }
 
-  // Start ------------------------------------------------------------------------------
-  showConnection();
-  window.addEventListener("online", () => { showConnection(); sync(); });
-  window.addEventListener("offline", showConnection);
-  document.getElementById("field-sync")?.addEventListener("click", sync);
-  renderOutbox().then(() => { if (navigator.onLine) sync(); });
-  setInterval(() => { if (navigator.onLine) sync(); }, 30000);
-  if (data.page === "day") {
-    try {
-      drawMaps();
-    } catch (error) {
-      // A map that cannot be drawn must not keep the day from being stored offline.
-    }
-    checkStorage();
-    prepareDay();
-  } else {
-    registerWorker();
+  // The checklist's visit ---------------------------------------------------------------
+  // A checklist's page is one per version, shared by the day's visits and cached once;
+  // the visit comes from ?visit= (or the older per-visit address). What belongs to that
+  // visit (premises, the answers already on the server, the key the device stores the
+  // answers under) is asked from the server when online, else read from the day page
+  // this device cached.
+  function visitCode() {
+    const asked = new URLSearchParams(window.location.search).get("visit");
+    if (asked) return asked;
+    const path = window.location.pathname.match(/\/visits\/([0-9a-f-]{36})\/checklists\//);
+    return path ? path[1] : "";
   }
-  setUpOutcomes();
-  setUpChecklist();
+
+  async function partFromServer(code) {
+    try {
+      const response = await fetch(data.visitPart.replace("00000000-0000-0000-0000-000000000000", code), {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      const type = response.headers.get("Content-Type") || "";
+      if (!response.ok || response.redirected || !type.includes("json")) return null;
+      const part = await response.json();
+      return part.visit === code ? part : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  async function partFromDay(code) {
+    if (!window.caches) return null;
+    try {
+      const cache = await caches.open(PAGES_CACHE);
+      const page = await cache.match(data.scope, { ignoreVary: true });
+      if (!page) return null;
+      const html = new DOMParser().parseFromString(await page.text(), "text/html");
+      const island = html.getElementById("field-data");
+      const visit = island && (JSON.parse(island.textContent).visits || {})[code];
+      if (!visit) return null;
+      return {
+        visit: code, visitUrl: visit.url, name: visit.name, label: visit.label,
+        key: `${code}/${data.template}`, title: `${visit.label} · ${data.templateTitle}`,
+        known: (visit.known || {})[data.template] || null,
+      };
+    } catch (error) {
+      return null;
+    }
+  }
+
+  async function loadVisitPart() {
+    if (data.page !== "checklist" || data.visit) return;
+    const code = visitCode();
+    const part = code ? (await partFromServer(code)) || (await partFromDay(code)) : null;
+    const form = document.getElementById("checklist-form");
+    if (!part) {
+      document.getElementById("field-no-visit").hidden = false;
+      if (form) {
+        form.hidden = true;
+        form.dataset.visit = "unknown";
+      }
+      return;
+    }
+    Object.assign(data, part);
+    const back = document.getElementById("field-back");
+    if (back) back.href = part.visitUrl;
+    text("field-visit-name", part.name);
+    text("field-premises", part.label);
+    document.title = `${part.title} · Integra`;
+    if (form) form.dataset.visit = part.visit;
+  }
+
+  // Start ------------------------------------------------------------------------------
+  function start() {
+    showConnection();
+    window.addEventListener("online", () => { showConnection(); sync(); });
+    window.addEventListener("offline", showConnection);
+    document.getElementById("field-sync")?.addEventListener("click", sync);
+    renderOutbox().then(() => { if (navigator.onLine) sync(); });
+    setInterval(() => { if (navigator.onLine) sync(); }, 30000);
+    if (data.page === "day") {
+      try {
+        drawMaps();
+      } catch (error) {
+        // A map that cannot be drawn must not keep the day from being stored offline.
+      }
+      checkStorage();
+      prepareDay();
+    } else {
+      registerWorker();
+    }
+    setUpOutcomes();
+    if (data.page !== "checklist" || data.key) setUpChecklist();
+  }
+
+  loadVisitPart().then(start);
 })();

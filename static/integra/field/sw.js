@@ -2,7 +2,7 @@
 // (self.INTEGRA_FIELD: release, asset URLs, scope) prepended by the server.
 //
 // - Field pages: network first, the cached copy when offline (the day page caches every
-//   visit and checklist page of the day when opened online).
+//   visit page of the day and each checklist version's page once when opened online).
 // - Static assets: this release's cache first, then any older release's, then network.
 // - The API is never cached: the outbox in IndexedDB is the only way writes travel.
 // - A new release caches its own assets; older releases' caches are removed only once
@@ -69,19 +69,30 @@ function withTimeout(promise, ms) {
   });
 }
 
+// A checklist's page is one per version (``checklists/<version>/?visit=…``), cached
+// under its address without the query: every visit opens the same copy. The address a
+// checklist had per visit (``visits/<visit>/checklists/<version>/``), still named by
+// saves made before, opens that shared copy offline; the page reads the visit from it.
+const PER_VISIT = /\/visits\/[0-9a-f-]{36}\/checklists\/([0-9a-f-]{36})\/$/;
+
 async function page(request) {
   const cache = await caches.open(PAGES);
+  const url = new URL(request.url);
+  const key = url.origin + url.pathname;
   try {
     const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
     // A login redirect or an error page must not replace the day's cached copy.
-    if (response.ok && !response.redirected) await cache.put(request.url.split("#")[0], response.clone());
-    if (response.ok || !(await cache.match(request, { ignoreVary: true }))) return response;
+    if (response.ok && !response.redirected) await cache.put(key, response.clone());
+    if (response.ok || !(await cache.match(key, { ignoreVary: true }))) return response;
   } catch (error) {
     // Offline or too slow: fall through to the cached copy.
   }
-  const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
+  const cached = await cache.match(key, { ignoreVary: true });
   if (cached) return cached;
-  const day = await cache.match(CONFIG.scope, { ignoreVary: true });
+  const older = url.pathname.match(PER_VISIT);
+  const shared = older && (await cache.match(`${CONFIG.scope}checklists/${older[1]}/`, { ignoreVary: true }));
+  if (shared) return shared;
+  const day = request.mode === "navigate" && (await cache.match(CONFIG.scope, { ignoreVary: true }));
   return day || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
 }
 
