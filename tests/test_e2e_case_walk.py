@@ -8,7 +8,8 @@ links; the police and the social inspection bring entries (the social inspection
 internal one is seen by the police only as existing, and the clerk, outside the team,
 does not find the case at all); the network names who is behind the parlours and what
 connects the manager to one; a case meeting under the protocol chooses the integrated
-approach with a social inspection; and "Plan an action day" on the case opens the draft
+approach with a social inspection (the administrator, outside the team, sees the case
+there by its number only); and "Plan an action day" on the case opens the draft
 day with the case's parlours."""
 
 from __future__ import annotations
@@ -397,6 +398,21 @@ def meeting_chooses_the_integrated_approach(walk: Walk, page: Any) -> None:
     walk.shoot(page, "21-meeting-decision")
 
 
+def administrator_sees_the_meeting_by_number_only(walk: Walk) -> None:
+    """The administrator runs the city's meetings but is not in the case team: the
+    meeting names the case by its number, never its title or what was decided."""
+    t = walk.t
+    page = walk.open(walk.person("admin"))
+    nav(walk, page, "Case meetings")
+    page.get_by_role("link", name="Casusoverleg Zennevallei").click()
+    item = page.locator(".agenda-item")
+    expect(item).to_contain_text(f"{walk.city.nis_code}-{timezone.localdate().year}-0001")
+    expect(item).not_to_contain_text(CASE_TITLE)
+    expect(item).not_to_contain_text("Geïntegreerde aanpak")
+    expect(item).not_to_contain_text("Sociale inspectie")
+    expect(page.get_by_role("button", name=t("Record the decision"))).to_have_count(0)
+
+
 def coordinator_plans_the_action_day(walk: Walk, page: Any) -> None:
     open_case_page(walk, page)
     panel = page.locator("#case-meetings")
@@ -447,6 +463,8 @@ def test_the_wilby_case_from_the_clerks_signal_to_the_action_day(
                 network_names_who_is_behind(walk, coordinator)
             with walk.step("case meeting"):
                 meeting_chooses_the_integrated_approach(walk, coordinator)
+            with walk.step("meeting outside the team"):
+                administrator_sees_the_meeting_by_number_only(walk)
             with walk.step("plan the action day"):
                 coordinator_plans_the_action_day(walk, coordinator)
     finally:
