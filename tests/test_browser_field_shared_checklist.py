@@ -81,6 +81,11 @@ def test_a_checklist_of_the_second_visit_filled_offline_reaches_that_visit(
     page.goto(f"{live_server.url}{shared}?visit={second.code}")
     expect(page.locator("#q-workers_present")).to_have_value("6")
     expect(page.locator('[data-photos="documents"] img')).to_have_count(1)
+    # The address a checklist had per visit (named by saves of an earlier release) opens
+    # the shared copy offline too.
+    page.goto(live_server.url + reverse("field-checklist", args=[second.code, version.code]))
+    expect(form).to_have_attribute("data-visit", str(second.code))
+    expect(page.locator("#q-workers_present")).to_have_value("6")
     assert Submission.objects.count() == 0
 
     tablet.set_offline(False)
