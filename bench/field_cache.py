@@ -10,7 +10,8 @@ The download follows what the field app does on the day page, opened online:
   list (read from the worker the server hands out), each once: the hashed URLs are
   cached by the browser for good, so the worker's install finds them there;
 - the service worker and the manifest;
-- every page of the day's precache list (the day page again, each visit, each checklist).
+- every page of the day's precache list (the day page again, each visit, each checklist
+  version once: its page is shared by the visits, which the tablet fills in itself).
 
 Counted are the bytes on the wire (bodies as the server sent them, compressed when it
 compressed them) and the bytes the tablet keeps once decoded (each file once), per part.
