@@ -18,7 +18,18 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -164,7 +175,7 @@ def team_visit_for(user: Any, visit_code: Any) -> Visit | None:
         return None
     visits = team_visits(user).filter(action_day__status__in=WRITABLE_STATUSES + AFTERMATH_STATUSES)
     visits = visits.select_related("action_day__municipality", "premises")
-    return visits.filter(code=visit_code).first()
+    return visits.filter(code=visit_code).order_by().first()
 
 
 def late_refusal(visit: Visit, partner_id: int | None, recorded_at: datetime) -> str:
@@ -219,7 +230,84 @@ def write_refusal(user: Any, visit: Visit | None, version: ChecklistVersion) -> 
 def checklist_refusal(user: Any, visit: Visit, version: ChecklistVersion) -> str:
     """Why the user may not record this checklist at this visit of their team ("" when
     they may): it is not one their partner fills there."""
-    allowed = {v.template_id for v in checklists_by_visit(user, [visit]).get(visit.pk, [])}
-    if version.template_id not in allowed:
+    found = checklist_at_visit(user, visit, Q(pk=version.pk))
+    if found is None or not found.fills:  # type: ignore[attr-defined]
         return _("This checklist is not your partner's at this visit.")
     return ""
+
+
+def checklist_at_visit(user: Any, visit: Visit, which: Q) -> ChecklistVersion | None:
+    """The checklist version ``which`` picks (with its template and competency), or None
+    when there is none, in one query; its ``fills`` says whether the user's partner
+    fills it at ``visit`` (a visit of their team, with its premises and action day).
+
+    The same rule as :func:`checklists_by_visit`, whose current versions list the
+    checklists a partner fills: a version of a checklist in force at the visit (of the
+    published checklists sharing its shared entry, visible to the partner in the
+    visit's city and of the partner's tasks there or the trafficking indicators, the one
+    of highest precedence, the first in the catalogue's order among equals), of one of
+    the partner's tasks there or the trafficking indicators, for the premises' sector."""
+    person = person_of(user)
+    which_version = (
+        ChecklistVersion.objects.filter(which)
+        .select_related("template__competency")
+        .defer("definition")
+        .order_by()
+    )
+    if person is None:
+        found = which_version.first()
+        if found is not None:
+            found.fills = False  # type: ignore[attr-defined]
+        return found
+    partner_id, city_id, sector_id = (
+        person.partner_id,
+        visit.action_day.municipality_id,
+        visit.premises.sector_id,
+    )
+    published = ChecklistVersion.objects.filter(status=ChecklistVersion.Status.PUBLISHED)
+    tasks = VisitTask.objects.filter(visit_id=visit.pk, partner_id=partner_id)
+    rivals = (
+        ChecklistTemplate.objects.annotate(root=Coalesce("adapted_from_id", "id"))
+        .filter(root=OuterRef("root"))
+        .filter(Q(municipality__isnull=True) | Q(municipality_id=city_id))
+        .filter(Q(owner_partner__isnull=True) | Q(owner_partner_id=partner_id))
+        .filter(
+            Q(competency__code=TRAFFICKING_COMPETENCY)
+            | Exists(tasks.filter(competency_id=OuterRef("competency_id")))
+        )
+        .filter(Exists(published.filter(template_id=OuterRef("pk"))))
+        .annotate(
+            precedence=Case(
+                When(owner_partner__isnull=False, then=Value(2)),
+                When(municipality__isnull=False, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-precedence", "competency__code", "slug")
+    )
+    sectors = ChecklistTemplate.sectors.through.objects.filter(
+        checklisttemplate_id=OuterRef("template_id")
+    )
+    in_sector = (
+        Exists(sectors.filter(sector_id=sector_id)) if sector_id is not None else Value(False)
+    )
+    found = (
+        which_version.annotate(root=Coalesce("template__adapted_from_id", "template_id"))
+        .annotate(
+            in_force_id=Subquery(rivals.values("pk")[:1]),
+            has_task=Exists(tasks.filter(competency_id=OuterRef("template__competency_id"))),
+            sectored=Exists(sectors),
+            in_sector=in_sector,
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    trafficking = found.template.competency.code == TRAFFICKING_COMPETENCY
+    found.fills = (  # type: ignore[attr-defined]
+        found.in_force_id == found.template_id
+        and (trafficking or found.has_task)
+        and (not found.sectored or found.in_sector)
+    )
+    return found

@@ -26,6 +26,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ from inspections.checklists.definition import (
     photos_in,
 )
 from inspections.field_access import (
-    checklist_refusal,
+    checklist_at_visit,
     late_detail,
     late_refusal,
     team_visit_for,
@@ -95,6 +96,62 @@ class _Taken(Exception):
     """Another transaction stored this client_id first."""
 
 
+class _FindingTaken(Exception):
+    """A first version of a finding that exists already (its key)."""
+
+    def __init__(self, key: dict[str, Any]):
+        super().__init__()
+        self.key = key
+
+
+@dataclass(frozen=True)
+class VersionData:
+    """What a published checklist version says, which never changes (see
+    ``ChecklistVersion.save``): its definition, its questions by name and the indicator
+    (by pk) each indicator question names."""
+
+    definition: dict[str, Any]
+    questions: dict[str, dict[str, Any]]
+    indicators: dict[str, int]
+
+
+# Read once per process, by the version's code (a random UUID, never reused).
+_VERSIONS: dict[uuid.UUID, VersionData] = {}
+_VERSIONS_KEPT = 500
+
+
+def version_data(version: ChecklistVersion) -> VersionData:
+    """The definition and indicators of a published ``version``, read once per process;
+    the version gets its definition (it may come without it)."""
+    data = _VERSIONS.get(version.code)
+    if data is None:
+        if "definition" in version.get_deferred_fields():
+            rows = ChecklistVersion.objects.filter(pk=version.pk).values_list("definition")
+            version.definition = rows.get()[0]
+        definition = version.definition
+        questions = {str(item["name"]): item for item in definition.get("questions", [])}
+        codes = {item["indicator"] for item in questions.values() if item.get("indicator")}
+        indicators = dict(
+            Indicator.objects.filter(code__in=codes).order_by().values_list("code", "pk")
+        )
+        data = VersionData(definition, questions, indicators)
+        if version.status == ChecklistVersion.Status.PUBLISHED:
+            if len(_VERSIONS) >= _VERSIONS_KEPT:
+                _VERSIONS.clear()
+            _VERSIONS[version.code] = data
+    version.definition = data.definition
+    return data
+
+
+def _forget_indicators(**kwargs: Any) -> None:
+    # An indicator added, renamed or removed here: read the versions' indicators again.
+    _VERSIONS.clear()
+
+
+post_save.connect(_forget_indicators, sender=Indicator, dispatch_uid="sync-forget-indicators")
+post_delete.connect(_forget_indicators, sender=Indicator, dispatch_uid="sync-forget-indicators")
+
+
 def submit(
     *,
     user: Any,
@@ -109,18 +166,8 @@ def submit(
     existing = _stored(client_id)
     if existing is not None:
         return _replay(user, existing)
-    version = (
-        ChecklistVersion.objects.filter(code=version_code, status=ChecklistVersion.Status.PUBLISHED)
-        .select_related("template")
-        .first()
-    )
-    if version is None:
-        raise Problem(
-            400,
-            _("Unknown checklist version"),
-            errors={"template_version": [_("No published checklist version has this code.")]},
-        )
-    visit = writable_visit(user, visit_code, version)
+    visit, version = writable_checklist(user, visit_code, version_code)
+    data = version_data(version)
     if recorded_at.tzinfo is None:
         recorded_at = timezone.make_aware(recorded_at)
     # As the database gives it back, so a first answer and a replay read the same.
@@ -131,9 +178,9 @@ def submit(
         # The outbox names each refused answer by its question, not by the question's key.
         language = get_language() or "nl"
         labels = {
-            str(item["name"]): label_in(item.get("label") or {}, language)
-            for item in version.definition.get("questions", [])
-            if item.get("name") in errors
+            name: label_in(item.get("label") or {}, language)
+            for name, item in data.questions.items()
+            if name in errors
         }
         raise Problem(
             400,
@@ -144,8 +191,10 @@ def submit(
         )
     # Prepared before the write transaction, which then only writes (SQLite has one
     # writer at a time: every statement inside it holds up every other inspector).
-    rows = answer_rows(visit, version, cleaned)
+    rows = answer_rows(visit, data, cleaned)
     try:
+        # No savepoint inside: a unique key taken by another save rolls it all back, and
+        # what happened is read after (SQLite has one writer at a time).
         with transaction.atomic():
             return _store(
                 user=user,
@@ -156,29 +205,44 @@ def submit(
                 base_version=base_version,
                 recorded_at=recorded_at,
             )
-    except (_Taken, Problem) as error:
+    except (_Taken, _FindingTaken, Problem) as error:
         existing = _stored(client_id)
         if existing is not None:
             return _replay(user, existing)
+        if isinstance(error, _FindingTaken):
+            raise _conflict(Finding.objects.filter(**error.key).first(), None, user) from None
         if isinstance(error, Problem):
             raise
         raise Problem(409, _("Submission conflict")) from error
 
 
-def writable_visit(user: Any, visit_code: uuid.UUID, version: ChecklistVersion) -> Visit:
-    """The visit of the user's team where they record ``version``, or Problem 403 with
-    the reason (the day's status aside: see :func:`refuse_late`)."""
+def writable_checklist(
+    user: Any, visit_code: uuid.UUID, version_code: uuid.UUID
+) -> tuple[Visit, ChecklistVersion]:
+    """The visit of the user's team and the published checklist version they record
+    there, in two queries; else Problem 400 (no such published version) or 403 with the
+    reason (the day's status aside: see :func:`refuse_late`)."""
     visit = team_visit_for(user, visit_code)
+    published = Q(code=version_code, status=ChecklistVersion.Status.PUBLISHED)
+    version = checklist_at_visit(user, visit, published) if visit is not None else None
+    if version is not None and version.fills:  # type: ignore[attr-defined]
+        assert visit is not None
+        return visit, version
+    # Refused: read again only to say why, the version first.
+    if version is None:
+        version = ChecklistVersion.objects.filter(published).select_related("template").first()
+    if version is None:
+        raise Problem(
+            400,
+            _("Unknown checklist version"),
+            errors={"template_version": [_("No published checklist version has this code.")]},
+        )
     if visit is None:
-        # Refused: read the visit again only to say why.
         other = Visit.objects.select_related("action_day").filter(code=visit_code).first()
         refusal = write_refusal(user, other, version) or _("This visit is not one of your team's.")
     else:
-        refusal = checklist_refusal(user, visit, version)
-    if refusal:
-        raise Problem(403, _("Not allowed"), refusal)
-    assert visit is not None
-    return visit
+        refusal = _("This checklist is not your partner's at this visit.")
+    raise Problem(403, _("Not allowed"), refusal)
 
 
 def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
@@ -192,7 +256,7 @@ def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
 
 def _stored(client_id: uuid.UUID) -> Submission | None:
     # Most saves are new: this look-up stays small, a replay reads the rest.
-    return Submission.objects.filter(client_id=client_id).first()
+    return Submission.objects.filter(client_id=client_id).order_by().first()
 
 
 def _replay(user: Any, submission: Submission) -> Stored:
@@ -272,17 +336,16 @@ def _store(
     else:
         finding = _next_version(key, fields, base_version, user)
     try:
-        with transaction.atomic():
-            submission = Submission.objects.create(
-                client_id=client_id,
-                finding=finding,
-                user=user,
-                template_version=version,
-                base_version=base_version,
-                version=finding.version,
-                answers=answers,
-                recorded_at=recorded_at,
-            )
+        submission = Submission.objects.create(
+            client_id=client_id,
+            finding=finding,
+            user=user,
+            template_version=version,
+            base_version=base_version,
+            version=finding.version,
+            answers=answers,
+            recorded_at=recorded_at,
+        )
     except IntegrityError:
         raise _Taken() from None
     _store_answers(finding, rows, user, recorded_at, first=base_version is None)
@@ -300,12 +363,12 @@ def _store(
 
 def _first_version(key: dict[str, Any], fields: dict[str, Any], user: Any) -> Finding:
     """A new finding; a conflict when the partner's checklist at this visit exists
-    already (the unique constraint decides, also between concurrent saves)."""
+    already (the unique constraint decides, also between concurrent saves: the caller
+    answers it once the write is rolled back)."""
     try:
-        with transaction.atomic():
-            return Finding.objects.create(**key, **fields)
+        return Finding.objects.create(**key, **fields)
     except IntegrityError:
-        raise _conflict(Finding.objects.filter(**key).first(), None, user) from None
+        raise _FindingTaken(key) from None
 
 
 def _next_version(
@@ -327,24 +390,20 @@ def _next_version(
     return finding
 
 
-def answer_rows(
-    visit: Visit, version: ChecklistVersion, answers: dict[str, Any]
-) -> list[FindingAnswer]:
+def answer_rows(visit: Visit, data: VersionData, answers: dict[str, Any]) -> list[FindingAnswer]:
     """One unsaved row per answer with its sharing level, indicator and legal reference,
     the legal reference as the official documents print it: in the municipality's
     language and law."""
-    questions = {item["name"]: item for item in version.questions}
+    questions, indicators = data.questions, data.indicators
     municipality = visit.action_day.municipality
     language, jurisdictions = municipality.language, municipality.jurisdictions()
-    codes = [questions[name].get("indicator") for name in answers]
-    indicators = Indicator.objects.in_bulk([code for code in codes if code], field_name="code")
     return [
         FindingAnswer(
             question=name,
             kind=questions[name]["type"],
             value=value,
             sharing=questions[name].get("sharing") or "city",
-            indicator=indicators.get(questions[name].get("indicator") or ""),
+            indicator_id=indicators.get(questions[name].get("indicator") or ""),
             legal_reference=legal_reference_in(questions[name], language, jurisdictions),
         )
         for name, value in answers.items()
@@ -366,7 +425,7 @@ def _store_answers(
         row.finding = finding
         if (old := current.get(row.question)) is not None:
             row.pk, row.signal_id = old.pk, old.signal_id
-        if row.indicator is not None and row.value == "yes" and row.signal_id is None:
+        if row.indicator_id is not None and row.value == "yes" and row.signal_id is None:
             raising.append(row)
         elif row.value != "yes" and row.signal_id is not None:
             withdrawn.append(row.signal_id)
@@ -497,6 +556,7 @@ def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
             "template_version",
         )
         .filter(client_id=client_id, user=user)
+        .order_by()
         .first()
     )
     if submission is None:

@@ -1,6 +1,7 @@
 """What a field save costs the database does not grow with what it holds: a checklist of
 twelve answers, each raising a signal, with three photos, is stored, changed, replayed
-and completed in as many statements as one of two answers with one photo."""
+and completed in as many statements as one of two answers with one photo; and that
+number, beyond the no-op endpoint's, is pinned so it cannot creep back."""
 
 from __future__ import annotations
 
@@ -15,12 +16,43 @@ from django.utils import timezone
 
 from gis.models import Indicator, Signal
 from inspections.checklists.definition import question
-from inspections.models import ChecklistTemplate, ChecklistVersion, FindingAnswer, Visit
+from inspections.models import (
+    ChecklistTemplate,
+    ChecklistVersion,
+    DeviceToken,
+    FindingAnswer,
+    Visit,
+)
 from partners.models import Competency
 from tests.base import CastTestCase
 from tests.field_fixtures import build_field_day, jpeg_bytes
 
 SHORT, LONG = 2, 12
+
+# What each call costs beyond the no-op endpoint (``/api/v1/ping``) signed in alike: the
+# sign-in's own statements are counted once, in the no-op. Lower these when a change
+# saves a statement; never raise them without a reason written here. A transaction
+# counts two statements (a savepoint in a test, BEGIN and COMMIT outside).
+#
+# A new finding: the submission's client_id, the visit with its day, city and premises,
+# and the checklist version with its access check (one query); then, in one transaction,
+# the photos already stored, the finding, the submission, the signals and their
+# indicators, the answers, the premises' risk (read the premises, their signals and
+# indicators, write the scores), the audit row; then who holds the missing photos.
+# The person behind the sign-in is read once, counted here as the session's no-op does
+# not read it (over a device token it comes with the token).
+NEW_FINDING = 17
+# An edit also locks and raises the finding, reads its answers, withdraws the signals.
+EDIT = 21
+# A replay: the submission, the finding, the audit row of the read, the missing photos.
+REPLAY = 5
+# The last photo: the submission, the photo, its record, the finding's completeness.
+LAST_PHOTO = 8
+# Over a device token, a new finding of answers that raise nothing and no photo: three
+# reads beyond the no-op's token, with its user and person (the client_id, the visit,
+# the checklist with its access check), and four writes in one transaction (the
+# finding, the submission, the answers, the audit row).
+PLAIN_NEW_FINDING_BY_TOKEN = 9
 
 
 SHORT_PHOTOS = [jpeg_bytes("red")]
@@ -47,7 +79,7 @@ def statements(call: Callable[[], Any]) -> tuple[int, Any]:
 
 class SyncStatementTests(CastTestCase):
     def setUp(self) -> None:
-        self.field = build_field_day(self.cast)
+        self.field = build_field_day(self.cast, visits=4)
         self.client.force_login(self.police_inspector)
         template = ChecklistTemplate.objects.create(
             slug="police-long",
@@ -80,6 +112,7 @@ class SyncStatementTests(CastTestCase):
         version: ChecklistVersion,
         answer: str,
         pictures: list[bytes],
+        headers: dict[str, Any] | None = None,
         **changes: Any,
     ) -> tuple[int, Any]:
         size = len(version.questions) - 1
@@ -94,9 +127,17 @@ class SyncStatementTests(CastTestCase):
         } | changes
         return statements(
             lambda: self.client.post(
-                "/api/v1/findings", json.dumps(payload), content_type="application/json"
+                "/api/v1/findings",
+                json.dumps(payload),
+                content_type="application/json",
+                **(headers or {}),
             )
         )
+
+    def ping(self, **headers: Any) -> int:
+        count, response = statements(lambda: self.client.get("/api/v1/ping", **headers))
+        self.assertEqual(response.status_code, 200)
+        return count
 
     def put(self, response: Any, data: bytes) -> tuple[int, Any]:
         path = f"/api/v1/findings/{response.json()['client_id']}/evidence/{sha(data)}"
@@ -108,14 +149,17 @@ class SyncStatementTests(CastTestCase):
         return short, long
 
     def warm_up(self) -> None:
-        # Whatever a first request of the process reads once is not counted.
+        # Whatever a process reads once is not counted: a version's definition and
+        # indicators are read at its first save.
         self.save(self.field.visits[2], self.short, "no", [])
+        self.save(self.field.visits[3], self.long, "no", [])
 
     def test_a_new_finding_costs_the_same_whatever_its_number_of_answers(self) -> None:
         self.warm_up()
         (short, first), (long, second) = self.saved_both("yes")
         self.assertEqual((first.status_code, second.status_code), (201, 201))
         self.assertEqual(long, short)
+        self.assertEqual(short - self.ping(), NEW_FINDING)
         self.assertEqual(Signal.objects.count(), SHORT + LONG)
         self.assertEqual(FindingAnswer.objects.filter(signal__isnull=False).count(), SHORT + LONG)
         self.assertEqual(len(second.json()["missing_photos"]), 3)
@@ -126,6 +170,7 @@ class SyncStatementTests(CastTestCase):
         (short, first), (long, second) = self.saved_both("no", base_version=1)
         self.assertEqual((first.status_code, second.status_code), (201, 201))
         self.assertEqual(long, short)
+        self.assertEqual(short - self.ping(), EDIT)
         self.assertFalse(Signal.objects.exists())
         self.assertEqual(second.json()["version"], 2)
 
@@ -141,6 +186,7 @@ class SyncStatementTests(CastTestCase):
             )
         self.assertEqual((first.status_code, second.status_code), (200, 200))
         self.assertEqual(long, short)
+        self.assertEqual(short - self.ping(), REPLAY)
         self.assertEqual(Signal.objects.count(), SHORT + LONG)
 
     def test_the_last_photo_costs_the_same_whatever_the_number_of_photos(self) -> None:
@@ -153,3 +199,13 @@ class SyncStatementTests(CastTestCase):
         self.assertEqual((completing.status_code, last.status_code), (201, 201))
         self.assertTrue(completing.json()["finding_complete"] and last.json()["finding_complete"])
         self.assertEqual(long, short)
+        self.assertEqual(short - self.ping(), LAST_PHOTO)
+
+    def test_a_plain_save_over_a_device_token_reads_four_times(self) -> None:
+        _token, raw = DeviceToken.issue(self.police_inspector, "tablet")
+        self.client.logout()
+        bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        self.save(self.field.visits[2], self.short, "no", [], headers=bearer)
+        count, response = self.save(self.field.visits[0], self.short, "no", [], headers=bearer)
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(count - self.ping(**bearer), PLAIN_NEW_FINDING_BY_TOKEN)
