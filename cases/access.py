@@ -20,6 +20,8 @@ command that acts for a user starts here.
   case's purpose, it does not open the case to every participant). The minutes are free
   text that may speak of every case on the agenda, so only someone in the team of each of
   them reads or writes them.
+* An action a meeting decides is given to a partner with someone in the case team: its
+  people there see it on the case page, count it on the hub, and mark it done.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from cases.models import Case, DeskSignal, Entry, Meeting, Subject
+from cases.models import Case, CaseAction, DeskSignal, Entry, Meeting, Subject
 from partners.access import visible_municipalities
 from partners.models import Municipality, Person, Role, person_of
 
@@ -107,6 +109,16 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(
         members__person__user=user, municipality__in=visible_municipalities(user)
     ).distinct()
+
+
+def assigned_actions(user: Any) -> QuerySet[CaseAction]:
+    """The actions a meeting gave the user's partner in cases whose team the user is in:
+    where the partner's people find what they were given (the case page lists them with
+    their deadline and state, the hub counts them)."""
+    person = person_of(user)
+    if person is None:
+        return CaseAction.objects.none()
+    return CaseAction.objects.filter(case__in=visible_cases(user), partner_id=person.partner_id)
 
 
 def get_case_for_user(request: HttpRequest, code: Any) -> Case:

@@ -13,7 +13,8 @@ It is reached the way the pages reach it, step by step:
    registered offices and mandates, the four parlours, and information entries from open,
    half-open and closed sources (one internal to the social inspection);
 5. a case meeting under the city's protocol chooses the integrated approach, with actions
-   for the social inspection and the mayor;
+   for the social inspection and the mayor, whose office's person joins the case team
+   first so that the closure is seen there;
 6. the coordinator ties today's action day (which visits two of the parlours) to the case.
 
 Idempotent: nothing is built when the case exists.
@@ -295,6 +296,9 @@ def decide_in_meeting(case: Case, coordinator: Any, today: date) -> None:
             person=Person.objects.get(user__username=username),
             user=coordinator,
         )
+    # The closure goes to the mayor's office: its person joins the case team first, as on
+    # the case's team page, or nobody there would see the action.
+    files.add_member(case=case, person=Person.objects.get(user__username="mayor"), user=coordinator)
     item = meetings.put_on_agenda(meeting=meeting, case=case, user=coordinator)
     meetings.hold_meeting(meeting=meeting, user=coordinator)
     deadline = today + timedelta(days=30)

@@ -244,8 +244,9 @@ def record_decision(
     actions: Iterable[ActionRow] = (),
 ) -> list[CaseAction]:
     """Record what the meeting decided about a case on its agenda: the approach, and the
-    actions assigned to partners taking part, each an instrument of that partner with a
-    deadline. The case takes the approach and moves to "approach chosen"."""
+    actions assigned to partners taking part that have someone in the case team (who
+    sees the action on the case page and completes it), each an instrument of that
+    partner with a deadline. The case takes the approach and moves to "approach chosen"."""
     meeting = item.meeting
     case = item.case
     require_coordinator_of(user, meeting.municipality)
@@ -259,6 +260,9 @@ def record_decision(
         raise ValidationError(_("Choose the approach the meeting decided on."))
     rows = list(actions)
     taking_part = set(meeting.participants.values_list("partner", flat=True))
+    # An action is seen only by its partner's people in the case team: a partner with
+    # nobody there would never see what it was given.
+    in_team = set(case.members.values_list("person__partner", flat=True))
     for instrument, partner, deadline, _description in rows:
         if instrument.partner_id != partner.pk:
             raise ValidationError(
@@ -269,6 +273,14 @@ def record_decision(
             raise ValidationError(
                 _("%(partner)s does not take part in this meeting: it cannot be given an action.")
                 % {"partner": partner}
+            )
+        if partner.pk not in in_team:
+            raise ValidationError(
+                _(
+                    "%(partner)s has nobody in the team of case %(number)s, so nobody there "
+                    "would see this action. Add one of its people to the case team first."
+                )
+                % {"partner": partner, "number": case.number}
             )
         if deadline is None:
             raise ValidationError(

@@ -1,15 +1,19 @@
 """The case work's one entry in the menu: a page that leads to each of its pages the
 reader may use (my cases, signals, triage, meetings, the subject register), with the
-counts that tell where work waits. It names no case and no signal: only counts."""
+counts that tell where work waits (among them the open actions given to the reader's
+partner in their cases, and how many are past their deadline). It names no case, no
+action and no signal: only counts."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.access import (
+    assigned_actions,
     can_file_signals,
     can_open_cases,
     can_triage,
@@ -18,7 +22,7 @@ from cases.access import (
     triage_queue,
     visible_cases,
 )
-from cases.models import Case, DeskSignal
+from cases.models import Case, CaseAction, DeskSignal
 from partners.models import Role
 
 # Who is offered the case meetings: everyone but the permit desk, whose work with a
@@ -38,7 +42,10 @@ MEETING_ROLES = (
 def hub(request: HttpRequest) -> HttpResponse:
     user = request.user
     triage = can_triage(user)
+    waiting_actions = assigned_actions(user).filter(status=CaseAction.Status.OPEN)
     context = {
+        "open_actions": waiting_actions.count(),
+        "late_actions": waiting_actions.filter(deadline__lt=timezone.localdate()).count(),
         "open_cases": visible_cases(user).exclude(state=Case.State.CLOSED).count(),
         "can_open": can_open_cases(user),
         "can_file": can_file_signals(user),
