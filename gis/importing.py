@@ -21,18 +21,22 @@ import functools
 import gc
 import logging
 import os
+import queue
 import re
+import sys
 import tempfile
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,6 +96,8 @@ PREMISES_FIELDS = (
 )
 # A BeSt address id carries its version: namespace/object id/version.
 VERSIONED_ID = re.compile(r"^(?P<id>[A-Za-z]+/\d+)/(?P<version>[^/]+)$")
+# The same, line by line, over ids joined by line breaks (none of them holding one).
+VERSIONED_IDS = re.compile(r"^([A-Za-z]+/\d+)/([^/\n]+)$", re.MULTILINE)
 
 
 class ImportRefused(Exception):
@@ -319,6 +325,7 @@ def write(run: ImportRun, model: type[models.Model], prepared: Prepared) -> None
     }
     new: list[int] = []
     updates: list[tuple[Any, ...]] = []
+    creates: dict[str, list[Any]] | None = None
     if existing:
         for position, (external_id, values) in enumerate(prepared.rows()):
             known = existing.get(external_id)
@@ -335,10 +342,12 @@ def write(run: ImportRun, model: type[models.Model], prepared: Prepared) -> None
     else:
         # A first import (the usual large one): every row is new, taken as it is.
         new = list(range(len(prepared.ids)))
-        creates = dict(zip(("external_id", *prepared.fields), prepared.all_columns(), strict=True))
     if not run.dry_run:
         with large_page_cache(), transaction.atomic():
-            insert_rows(model, run.municipality_id, creates)
+            if creates is None:
+                insert_prepared(model, run.municipality_id, prepared)
+            else:
+                insert_rows(model, run.municipality_id, creates)
             update_rows(model, prepared.fields, updates)
     run.created, run.updated = len(new), len(updates)
     run.unchanged = len(prepared.ids) - len(new) - len(updates)
@@ -390,6 +399,96 @@ def db_values(model: type[models.Model], names: Sequence[str]) -> list[Callable[
     return adapters
 
 
+def other_fields(
+    model: type[models.Model], municipality_id: int, given: Iterable[str], count: int
+) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """The values of the model's fields not ``given``, ready for the database: a fresh
+    default per row (a UUID), or one value for every row (the municipality, the
+    creation time, a plain default)."""
+    now = timezone.now()
+    shared: dict[str, Any] = {"municipality_id": municipality_id}
+    fresh: dict[str, list[Any]] = {}
+    for model_field in model._meta.concrete_fields:
+        name = model_field.attname
+        if model_field.primary_key or name in given or name in shared:
+            continue
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            shared[name] = model_field.get_db_prep_save(now, connection)
+        elif model_field.has_default() and callable(model_field.default):
+            fresh[name] = fresh_values(model_field, count)
+        else:
+            default = model_field.get_default() if model_field.has_default() else None
+            shared[name] = model_field.get_db_prep_save(default, connection)
+    return fresh, shared
+
+
+def adapt_json(model: type[models.Model], columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """``columns`` with the JSON fields' values as database parameters."""
+    for name, values in columns.items():
+        model_field = by_attname(model, name)
+        # A layer of points has no footprints: nothing to adapt.
+        if isinstance(model_field, models.JSONField) and values.count(None) != len(values):
+            columns[name] = [json_for_db(model_field, value) for value in values]
+    return columns
+
+
+# A first import on SQLite is written in parts of at least this many rows, at most
+# PARTS of them.
+PART_ROWS = 2000
+PARTS = 8
+# How long (seconds) a thread may keep Python's lock while another waits for it, while
+# a layer is written part by part: the writing thread needs it back after each INSERT.
+SWITCH_INTERVAL = 0.0005
+
+
+def insert_prepared(model: type[models.Model], municipality_id: int, prepared: Prepared) -> None:
+    """INSERT every row of ``prepared``, all of them new.
+
+    On SQLite, a layer whose texts are still to be composed (``prepared.later``) is
+    composed part by part, and each part written by a second thread while this one
+    composes the next: SQLite lets go of Python's lock while it writes, so on two cores
+    most of the INSERT is hidden behind the composing. The same rows as
+    :func:`insert_rows`, in one transaction (the caller's)."""
+    names = ("external_id", *prepared.fields)
+    count = len(prepared.ids)
+    if connection.vendor != "sqlite" or prepared.later is None or count < 2 * PART_ROWS:
+        insert_rows(model, municipality_id, dict(zip(names, prepared.all_columns(), strict=True)))
+        return
+    size = max(PART_ROWS, -(-count // PARTS))
+    fresh, shared = other_fields(model, municipality_id, names, count)
+    db = connections[DEFAULT_DB_ALIAS]
+    db.ensure_connection()
+    parts: queue.Queue[dict[str, list[Any]] | None] = queue.Queue(maxsize=2)
+    failures: list[BaseException] = []
+
+    def write_parts() -> None:
+        try:
+            while (columns := parts.get()) is not None:
+                insert_sqlite(model, columns, shared, db=db)
+        except BaseException as error:  # handed to the composing thread
+            failures.append(error)
+            while parts.get() is not None:
+                pass  # the composing thread never waits on a full queue
+
+    writer = threading.Thread(target=write_parts, name="import-writer", daemon=True)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    writer.start()
+    try:
+        for start in range(0, count, size):
+            if failures:
+                break
+            columns = dict(zip(names, prepared.part(start, start + size), strict=True))
+            columns.update({name: values[start : start + size] for name, values in fresh.items()})
+            parts.put(adapt_json(model, columns))
+    finally:
+        parts.put(None)
+        writer.join()
+        sys.setswitchinterval(interval)
+    if failures:
+        raise failures[0]
+
+
 def insert_rows(
     model: type[models.Model], municipality_id: int, columns: dict[str, list[Any]]
 ) -> None:
@@ -399,25 +498,8 @@ def insert_rows(
     count = len(next(iter(columns.values()), []))
     if not count:
         return
-    now = timezone.now()
-    shared: dict[str, Any] = {"municipality_id": municipality_id}
-    columns = dict(columns)
-    for model_field in model._meta.concrete_fields:
-        name = model_field.attname
-        if model_field.primary_key or name in columns or name in shared:
-            continue
-        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-            shared[name] = model_field.get_db_prep_save(now, connection)
-        elif model_field.has_default() and callable(model_field.default):
-            columns[name] = fresh_values(model_field, count)
-        else:
-            default = model_field.get_default() if model_field.has_default() else None
-            shared[name] = model_field.get_db_prep_save(default, connection)
-    for name, values in columns.items():
-        model_field = by_attname(model, name)
-        # A layer of points has no footprints: nothing to adapt.
-        if isinstance(model_field, models.JSONField) and values.count(None) != count:
-            columns[name] = [json_for_db(model_field, value) for value in values]
+    fresh, shared = other_fields(model, municipality_id, columns, count)
+    columns = adapt_json(model, {**columns, **fresh})
     if connection.vendor == "sqlite":
         insert_sqlite(model, columns, shared)
         return
@@ -465,7 +547,11 @@ SQLITE_ROWS_PER_STATEMENT = 500
 
 
 def insert_sqlite(
-    model: type[models.Model], columns: dict[str, list[Any]], shared: dict[str, Any]
+    model: type[models.Model],
+    columns: dict[str, list[Any]],
+    shared: dict[str, Any],
+    *,
+    db: BaseDatabaseWrapper | None = None,
 ) -> None:
     """Many rows per INSERT with numbered parameters. SQLite spends most of a bulk insert
     binding parameters and stepping statements, so:
@@ -476,7 +562,10 @@ def insert_sqlite(
       slices of the columns, never rebuilt row by row;
     * the statement goes to the connection's plain cursor: Django's would rewrite its
       thousands of placeholders on every call.
+
+    ``db``: the connection to write on, when it is another thread's (its transaction).
     """
+    db = db or connections[DEFAULT_DB_ALIAS]
     count = len(next(iter(columns.values())))
     shared = dict(shared)
     varying: dict[str, list[Any]] = {}
@@ -487,7 +576,7 @@ def insert_sqlite(
             shared[name] = first
         else:
             varying[name] = values
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     width = len(shared)
 
     def statement(rows: int) -> str:
@@ -505,11 +594,11 @@ def insert_sqlite(
 
     head = list(shared.values())
     full = statement(SQLITE_ROWS_PER_STATEMENT)
-    connection.ensure_connection()
-    cursor = connection.connection.cursor()
+    db.ensure_connection()
+    cursor = db.connection.cursor()
     try:
         # Errors of the plain cursor reach callers as Django's database errors.
-        with connection.wrap_database_errors:
+        with db.wrap_database_errors:
             for start in range(0, count, SQLITE_ROWS_PER_STATEMENT):
                 end = min(start + SQLITE_ROWS_PER_STATEMENT, count)
                 sql = full if end - start == SQLITE_ROWS_PER_STATEMENT else statement(end - start)
@@ -672,30 +761,22 @@ def prepare_premises(layer: Layer, options: dict[str, Any], *, language: str = "
         normalised_identifiers(layer, mapping[key], normalise, usable, prepared)
         for key, normalise in IDENTIFIERS
     ]
-    address_ids, address_versions = address_register_ids(layer, mapping)
-
     rows = np.flatnonzero(usable)
     every_row = len(rows) == n
 
-    def kept(values: Sequence[Any] | np.ndarray, length: int | None = None) -> list[Any]:
+    def kept(values: Sequence[Any] | np.ndarray) -> list[Any]:
         """The usable rows' values (all of them, in the usual case, without indexing)."""
         if every_row:
-            chosen = values.tolist() if isinstance(values, np.ndarray) else list(values)
-        else:
-            chosen = np.asarray(values, dtype=object)[rows].tolist()
-        if length is not None and max(map(len, chosen), default=0) > length:
-            chosen = [value[:length] for value in chosen]
-        return chosen
+            return values.tolist() if isinstance(values, np.ndarray) else list(values)
+        return np.asarray(values, dtype=object)[rows].tolist()
 
     count = len(rows)
     prepared.ids = kept(ids)
-    names = kept(column(layer, mapping["name_field"]), 200)
-    found = addresses(layer, mapping, language=language)
-    street_addresses = kept(found.texts, ADDRESS_LENGTH)
-    operators = kept(column(layer, mapping["operator_field"]), 200)
+    # The texts (names, addresses, search keys…) are left for later: a first import
+    # writes the first rows while it composes the next ones.
     prepared.columns = [
-        names,
-        street_addresses,
+        [],
+        [],
         kept(sector_ids),
         lon[rows].tolist(),
         lat[rows].tolist(),
@@ -704,14 +785,14 @@ def prepare_premises(layer: Layer, options: dict[str, Any], *, language: str = "
         [layer.crs] * count,
         kept(footprints),
         kept(identifiers[0]),
-        kept(address_ids, 60),
-        kept(address_versions, 40),
+        [],
+        [],
         kept(identifiers[2]),
         kept(identifiers[1]),
-        operators,
-        # As Premises.save() keeps it: the permit desk finds imported premises too.
-        premises_keys(names, operators, street_addresses, address_keys(found, kept)),
+        [],
+        [],
     ]
+    prepared.later = functools.partial(premises_texts, layer, mapping, rows, language)
     if mapping["municipality_field"]:
         prepared.municipality_field = mapping["municipality_field"]
         prepared.municipalities = kept(column(layer, mapping["municipality_field"]))
@@ -719,15 +800,54 @@ def prepare_premises(layer: Layer, options: dict[str, Any], *, language: str = "
     return prepared
 
 
-def address_keys(found: Addresses, kept: Callable[..., list[str]]) -> list[str]:
+# Where premises_texts() puts its columns, by position in PREMISES_FIELDS.
+TEXT_FIELDS = tuple(
+    PREMISES_FIELDS.index(name)
+    for name in (
+        "name",
+        "address",
+        "address_register_id",
+        "address_register_version",
+        "operator_name",
+        "search_key",
+    )
+)
+
+
+def premises_texts(
+    layer: Layer, mapping: dict[str, Any], rows: np.ndarray, language: str, start: int, end: int
+) -> dict[int, list[str]]:
+    """The texts of the kept ``rows`` start..end: names, addresses and operators cut to
+    their fields' lengths, address-register ids and versions, and the search keys, by
+    position in PREMISES_FIELDS. Row by row, the same whatever rows are asked for."""
+    part = layers.rows_of(layer, rows[start:end])
+    names = cut(column(part, mapping["name_field"]), 200)
+    found = addresses(part, mapping, language=language)
+    street_addresses = cut(found.texts, ADDRESS_LENGTH)
+    operators = cut(column(part, mapping["operator_field"]), 200)
+    address_ids, address_versions = address_register_ids(part, mapping)
+    # As Premises.save() keeps it: the permit desk finds imported premises too.
+    keys = premises_keys(names, operators, street_addresses, address_keys(found))
+    texts = (names, street_addresses, cut(address_ids, 60), cut(address_versions, 40))
+    return dict(zip(TEXT_FIELDS, (*texts, operators, keys), strict=True))
+
+
+def cut(values: list[str], length: int | None = None) -> list[str]:
+    """``values`` (a new list), each cut to ``length``."""
+    if length is not None and max(map(len, values), default=0) > length:
+        return [value[:length] for value in values]
+    return list(values)
+
+
+def address_keys(found: Addresses) -> list[str]:
     """The kept rows' addresses as the permit desk reads them (``search_text``): part by
     part when they were composed from parts, an address cut to the field's length as
     cut."""
     if found.streets is None or found.numbers is None or found.places is None:
-        return search_texts(kept(found.texts, ADDRESS_LENGTH))
-    keys = kept(address_texts(line_texts(found.streets, found.numbers), found.places))
+        return search_texts(cut(found.texts, ADDRESS_LENGTH))
+    keys = address_texts(line_texts(found.streets, found.numbers), found.places)
     if max(map(len, found.texts), default=0) > ADDRESS_LENGTH:
-        texts = kept(found.texts, ADDRESS_LENGTH)
+        texts = cut(found.texts, ADDRESS_LENGTH)
         keys = [
             search_text(text) if len(text) == ADDRESS_LENGTH else key
             for text, key in zip(texts, keys, strict=True)
@@ -779,6 +899,12 @@ def address_register_ids(layer: Layer, mapping: dict[str, Any]) -> tuple[list[st
             for address_id, version in zip(address_ids, versions, strict=True)
         ]
     else:
+        whole = "\n".join(address_ids)
+        found = VERSIONED_IDS.findall(whole)
+        if len(found) == len(address_ids) and whole.count("\n") == len(address_ids) - 1:
+            # Every id is versioned (a BeSt layer): one pass over them all, no match per row.
+            found_ids, found_versions = zip(*found, strict=True)
+            return list(found_ids), list(found_versions)
         split = list(map(VERSIONED_ID.match, address_ids))
     return (
         [m["id"] if m else value for m, value in zip(split, address_ids, strict=True)],

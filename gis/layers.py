@@ -23,7 +23,7 @@ import itertools
 import json
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -588,9 +588,31 @@ class Prepared:
     # The layer's own municipality field and its value per row, when it has one.
     municipality_field: str = ""
     municipalities: list[str] = field(default_factory=list)
+    # Columns not computed yet (None in ``columns``): ``later(start, end)`` gives their
+    # values for rows start..end, by position in ``fields``. An import writes the first
+    # rows while it computes the next ones (see gis.importing.insert_parts).
+    later: Callable[[int, int], dict[int, list[Any]]] | None = field(default=None, repr=False)
 
     def problem(self, index: int, reason: str, detail: str = "") -> None:
         self.problems.append((index + 1, reason, detail))
+
+    def part(self, start: int, end: int) -> list[list[Any]]:
+        """The external ids, then the fields' columns, of rows start..end."""
+        computed = self.later(start, end) if self.later is not None else {}
+        return [
+            self.ids[start:end],
+            *(
+                computed[index] if index in computed else values[start:end]
+                for index, values in enumerate(self.columns)
+            ),
+        ]
+
+    def complete(self) -> None:
+        """Compute the columns left for later, for every row."""
+        if self.later is not None:
+            for index, values in self.later(0, len(self.ids)).items():
+                self.columns[index] = values
+            self.later = None
 
     def set_rows(self, rows: dict[str, tuple[Any, ...]]) -> None:
         """Take the values row by row: external id → one value per field."""
@@ -601,9 +623,11 @@ class Prepared:
 
     def all_columns(self) -> list[list[Any]]:
         """The external ids, then the fields' columns."""
+        self.complete()
         return [self.ids, *self.columns]
 
     def rows(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        self.complete()
         return zip(self.ids, zip(*self.columns, strict=True), strict=True)
 
 
@@ -667,6 +691,31 @@ def as_text(series: pd.Series | None, length: int) -> list[str]:
         "" if gone else (v.strip() if type(v) is str else str(v).strip())
         for v, gone in zip(values, missing, strict=True)
     ]
+
+
+def rows_of(layer: Layer, rows: np.ndarray) -> Layer:
+    """The layer's rows at the increasing positions ``rows`` as a layer of their own (the
+    layer itself when that is all of them). The text already read (:func:`column`) is
+    taken along rather than read again."""
+    if len(rows) == len(layer):
+        return layer
+    positions = rows.tolist()
+    contiguous = bool(len(rows)) and positions[-1] - positions[0] == len(positions) - 1
+    if contiguous:
+        start, end = positions[0], positions[-1] + 1
+        texts = {name: values[start:end] for name, values in layer.text_columns.items()}
+    else:
+        texts = {
+            name: [values[i] for i in positions] for name, values in layer.text_columns.items()
+        }
+    return Layer(
+        name=layer.name,
+        crs=layer.crs,
+        table=layer.table.iloc[rows].reset_index(drop=True),
+        geometry=layer.geometry[rows],
+        encoding=layer.encoding,
+        text_columns=texts,
+    )
 
 
 def column(layer: Layer, name: str) -> list[str]:

@@ -157,12 +157,15 @@ def line_texts(streets: Sequence[str], numbers: Sequence[str]) -> list[str]:
         number_of[number] = " ".join(joined_words(words))
         if "," in number or (words and may_join(words[0])):
             whole.add(number)
-    lines = [
-        f"{street} {number}" if street and number else street or number
-        for street, number in zip(
-            map(street_of.__getitem__, streets), map(number_of.__getitem__, numbers), strict=True
-        )
-    ]
+    street_texts = map(street_of.__getitem__, streets)
+    number_texts = map(number_of.__getitem__, numbers)
+    if all(street_of.values()) and all(number_of.values()):
+        lines = list(map("{} {}".format, street_texts, number_texts))  # no test per row
+    else:
+        lines = [
+            f"{street} {number}" if street and number else street or number
+            for street, number in zip(street_texts, number_texts, strict=True)
+        ]
     if whole:
         for row, (street, number) in enumerate(zip(streets, numbers, strict=True)):
             if street in whole or number in whole:
@@ -175,6 +178,10 @@ def address_texts(lines: Sequence[str], places: Sequence[str]) -> list[str]:
     between commas are read one by one and the empty ones left out, wherever the commas
     are."""
     place_of = {place: search_text(place) for place in set(places)}
+    if len(lines) != len(places):
+        raise ValueError("as many lines as places are needed")
+    if all(place_of.values()) and all(lines):
+        return list(map("{} {}".format, lines, map(place_of.__getitem__, places)))
     return [
         f"{line} {place_text}" if line and place_text else line or place_text
         for line, place_text in zip(lines, map(place_of.__getitem__, places), strict=True)
