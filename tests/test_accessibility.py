@@ -44,7 +44,7 @@ WCAG_21_AA = {
     "resultTypes": ["violations"],
 }
 # Pages whose content is the role's own: checked for every role that reaches them.
-PER_ROLE = {"home", "field-day", "field-visit", "field-checklist"}
+PER_ROLE = {"home", "field-day", "field-visit", "field-checklist-form"}
 # Links that are no page: downloads, logging out, the language switch, the admin site.
 NOT_PAGES = {
     "logout",
@@ -71,7 +71,8 @@ MAIN_PAGES = {
     "action-day-board",
     "field-day",
     "field-visit",
-    "field-checklist",
+    # A visit links its checklists' shared pages (one per version, ?visit= names it).
+    "field-checklist-form",
     "gis-map",
     "gis-risk-list",
     "gis-premises-detail",
