@@ -18,18 +18,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +32,7 @@ from inspections.models import (
     Visit,
     VisitTask,
 )
-from partners.models import AuditEntry, Role, person_of
+from partners.models import AuditEntry, Competency, Role, person_of
 
 WRITABLE_STATUSES = (ActionDay.Status.RELEASED, ActionDay.Status.IN_PROGRESS)
 # Statuses whose team still receives the saves recorded on the day (see late_refusal).
@@ -230,16 +220,62 @@ def write_refusal(user: Any, visit: Visit | None, version: ChecklistVersion) -> 
 def checklist_refusal(user: Any, visit: Visit, version: ChecklistVersion) -> str:
     """Why the user may not record this checklist at this visit of their team ("" when
     they may): it is not one their partner fills there."""
-    found = checklist_at_visit(user, visit, Q(pk=version.pk))
+    found = checklist_at_visit(user, visit, version.code, published=False)
     if found is None or not found.fills:  # type: ignore[attr-defined]
         return _("This checklist is not your partner's at this visit.")
     return ""
 
 
-def checklist_at_visit(user: Any, visit: Visit, which: Q) -> ChecklistVersion | None:
-    """The checklist version ``which`` picks (with its template and competency), or None
-    when there is none, in one query; its ``fills`` says whether the user's partner
-    fills it at ``visit`` (a visit of their team, with its premises and action day).
+def _columns(alias: str, model: Any) -> tuple[list[str], str]:
+    names = [f.attname for f in model._meta.concrete_fields if f.attname != "definition"]
+    return names, ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields
+                            if f.attname != "definition")  # fmt: skip
+
+
+_VERSION_COLUMNS = _columns("v", ChecklistVersion)
+_TEMPLATE_COLUMNS = _columns("t", ChecklistTemplate)
+_COMPETENCY_COLUMNS = _columns("c", Competency)
+
+# One statement, written out: the ORM takes longer to build it than the database to run
+# it. Table and column names come from the models; every value is a parameter: the
+# trafficking code, the visit, the partner, the city, the partner, the published status;
+# the visit, the partner; the premises' sector; the version's code.
+_CHECKLIST_AT_VISIT = f"""
+SELECT {_VERSION_COLUMNS[1]}, {_TEMPLATE_COLUMNS[1]}, {_COMPETENCY_COLUMNS[1]},
+  (SELECT r.id FROM {ChecklistTemplate._meta.db_table} r
+     INNER JOIN {Competency._meta.db_table} rc ON rc.id = r.competency_id
+   WHERE COALESCE(r.adapted_from_id, r.id) = COALESCE(t.adapted_from_id, t.id)
+     AND (rc.code = %s
+          OR EXISTS (SELECT 1 FROM {VisitTask._meta.db_table} k WHERE k.visit_id = %s
+                     AND k.partner_id = %s AND k.competency_id = r.competency_id))
+     AND (r.municipality_id IS NULL OR r.municipality_id = %s)
+     AND (r.owner_partner_id IS NULL OR r.owner_partner_id = %s)
+     AND EXISTS (SELECT 1 FROM {ChecklistVersion._meta.db_table} p
+                 WHERE p.template_id = r.id AND p.status = %s)
+   ORDER BY CASE WHEN r.owner_partner_id IS NOT NULL THEN 2
+                 WHEN r.municipality_id IS NOT NULL THEN 1 ELSE 0 END DESC,
+            rc.code ASC, r.slug ASC
+   LIMIT 1) AS in_force_id,
+  EXISTS (SELECT 1 FROM {VisitTask._meta.db_table} k WHERE k.visit_id = %s
+          AND k.partner_id = %s AND k.competency_id = t.competency_id) AS has_task,
+  EXISTS (SELECT 1 FROM {ChecklistTemplate.sectors.through._meta.db_table} s
+          WHERE s.checklisttemplate_id = t.id) AS sectored,
+  EXISTS (SELECT 1 FROM {ChecklistTemplate.sectors.through._meta.db_table} s
+          WHERE s.checklisttemplate_id = t.id AND s.sector_id = %s) AS in_sector
+FROM {ChecklistVersion._meta.db_table} v
+  INNER JOIN {ChecklistTemplate._meta.db_table} t ON t.id = v.template_id
+  INNER JOIN {Competency._meta.db_table} c ON c.id = t.competency_id
+WHERE v.code = %s
+"""  # noqa: S608
+
+
+def checklist_at_visit(
+    user: Any, visit: Visit, code: Any, *, published: bool = True
+) -> ChecklistVersion | None:
+    """The checklist version with this code (published only, unless ``published`` is
+    False), with its template and competency, or None when there is none, in one
+    query; its ``fills`` says whether the user's partner fills it at ``visit`` (a visit
+    of their team, with its premises and action day).
 
     The same rule as :func:`checklists_by_visit`, whose current versions list the
     checklists a partner fills: a version of a checklist in force at the visit (of the
@@ -248,66 +284,58 @@ def checklist_at_visit(user: Any, visit: Visit, which: Q) -> ChecklistVersion | 
     of highest precedence, the first in the catalogue's order among equals), of one of
     the partner's tasks there or the trafficking indicators, for the premises' sector."""
     person = person_of(user)
-    which_version = (
-        ChecklistVersion.objects.filter(which)
-        .select_related("template__competency")
-        .defer("definition")
-        .order_by()
-    )
-    if person is None:
-        found = which_version.first()
-        if found is not None:
-            found.fills = False  # type: ignore[attr-defined]
-        return found
-    partner_id, city_id, sector_id = (
-        person.partner_id,
-        visit.action_day.municipality_id,
-        visit.premises.sector_id,
-    )
-    published = ChecklistVersion.objects.filter(status=ChecklistVersion.Status.PUBLISHED)
-    tasks = VisitTask.objects.filter(visit_id=visit.pk, partner_id=partner_id)
-    rivals = (
-        ChecklistTemplate.objects.annotate(root=Coalesce("adapted_from_id", "id"))
-        .filter(root=OuterRef("root"))
-        .filter(Q(municipality__isnull=True) | Q(municipality_id=city_id))
-        .filter(Q(owner_partner__isnull=True) | Q(owner_partner_id=partner_id))
-        .filter(
-            Q(competency__code=TRAFFICKING_COMPETENCY)
-            | Exists(tasks.filter(competency_id=OuterRef("competency_id")))
-        )
-        .filter(Exists(published.filter(template_id=OuterRef("pk"))))
-        .annotate(
-            precedence=Case(
-                When(owner_partner__isnull=False, then=Value(2)),
-                When(municipality__isnull=False, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-precedence", "competency__code", "slug")
-    )
-    sectors = ChecklistTemplate.sectors.through.objects.filter(
-        checklisttemplate_id=OuterRef("template_id")
-    )
-    in_sector = (
-        Exists(sectors.filter(sector_id=sector_id)) if sector_id is not None else Value(False)
-    )
-    found = (
-        which_version.annotate(root=Coalesce("template__adapted_from_id", "template_id"))
-        .annotate(
-            in_force_id=Subquery(rivals.values("pk")[:1]),
-            has_task=Exists(tasks.filter(competency_id=OuterRef("template__competency_id"))),
-            sectored=Exists(sectors),
-            in_sector=in_sector,
-        )
-        .first()
-    )
-    if found is None:
+    # No partner: nothing matches a partner, the version is still told apart.
+    partner_id = person.partner_id if person is not None else -1
+    connection = connections[ChecklistVersion.objects.db]
+    code_value = ChecklistVersion._meta.get_field("code").get_db_prep_value(code, connection)
+    status = ChecklistVersion.Status.PUBLISHED
+    sql = _CHECKLIST_AT_VISIT + ("AND v.status = %s" if published else "")
+    params: list[Any] = [TRAFFICKING_COMPETENCY, visit.pk, partner_id,
+                         visit.action_day.municipality_id, partner_id, status,
+                         visit.pk, partner_id, visit.premises.sector_id, code_value]  # fmt: skip
+    if published:
+        params.append(status)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    trafficking = found.template.competency.code == TRAFFICKING_COMPETENCY
+    db = ChecklistVersion.objects.db
+    sizes = [len(_VERSION_COLUMNS[0]), len(_TEMPLATE_COLUMNS[0]), len(_COMPETENCY_COLUMNS[0])]
+    values = list(row)
+    instances = []
+    for model, (names, _sql), size in zip(
+        (ChecklistVersion, ChecklistTemplate, Competency),
+        (_VERSION_COLUMNS, _TEMPLATE_COLUMNS, _COMPETENCY_COLUMNS),
+        sizes,
+        strict=True,
+    ):
+        converted = _converted(model, names, values[:size], connection)
+        instances.append(model.from_db(db, names, converted))
+        values = values[size:]
+    found, template, competency = instances
+    assert isinstance(found, ChecklistVersion) and isinstance(template, ChecklistTemplate)
+    assert isinstance(competency, Competency)
+    template.competency = competency
+    found.template = template
+    in_force_id, has_task, sectored, in_sector = values
     found.fills = (  # type: ignore[attr-defined]
-        found.in_force_id == found.template_id
-        and (trafficking or found.has_task)
-        and (not found.sectored or found.in_sector)
+        person is not None
+        and in_force_id == template.pk
+        and (competency.code == TRAFFICKING_COMPETENCY or bool(has_task))
+        and (not sectored or bool(in_sector))
     )
     return found
+
+
+def _converted(model: Any, names: list[str], values: list[Any], connection: Any) -> list[Any]:
+    """Values as the ORM gives them back (UUIDs, aware datetimes, JSON)."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    out = []
+    for name, value in zip(names, values, strict=True):
+        column = fields[name].get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        for converter in converters:
+            value = converter(value, column, connection)
+        out.append(value)
+    return out

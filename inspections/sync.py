@@ -224,7 +224,7 @@ def writable_checklist(
     reason (the day's status aside: see :func:`refuse_late`)."""
     visit = team_visit_for(user, visit_code)
     published = Q(code=version_code, status=ChecklistVersion.Status.PUBLISHED)
-    version = checklist_at_visit(user, visit, published) if visit is not None else None
+    version = checklist_at_visit(user, visit, version_code) if visit is not None else None
     if version is not None and version.fills:  # type: ignore[attr-defined]
         assert visit is not None
         return visit, version
