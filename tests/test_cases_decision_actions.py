@@ -1,7 +1,8 @@
 """A case decision's actions reach someone who can see them: a meeting gives an action
 only to a partner with someone in the case's team (else it is refused, in the reader's
 language, with nothing saved), and that partner's people in the team find it on the
-case page, with its deadline and state, count it on the cases hub and mark it done."""
+case page, with its deadline and state, count it on the cases hub and mark it done; the
+last of them stays in the team while the action is open."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases.actions import meetings as actions
+from cases.actions.files import add_member, remove_member
+from cases.actions.meetings import complete_action
 from cases.models import AgendaItem, Case, CaseAction, Instrument
 from partners.models import AuditEntry
 from tests.test_cases_meeting_refusals import in_language
@@ -22,6 +25,11 @@ from tests.test_cases_meetings import MeetingTestCase, today
 NOBODY_IN_TEAM = (
     "%(partner)s has nobody in the team of case %(number)s, so nobody there would see this "
     "action. Add one of its people to the case team first."
+)
+LAST_OF_PARTNER = (
+    "%(person)s is the last of %(partner)s in the team, and %(partner)s still has open "
+    "actions on this case that nobody else would see. Add another of its people to the team "
+    "first."
 )
 
 
@@ -170,3 +178,27 @@ class DecisionActionTests(MeetingTestCase):
         # The mayor takes part but is in no team: nothing is counted for them.
         self.client.force_login(self.mayor)
         self.assertNotContains(self.client.get(reverse("cases:hub")), 'id="hub-actions"')
+
+    def test_the_last_person_of_a_partner_with_open_actions_stays_in_the_team(self) -> None:
+        add_member(case=self.case, person=self.mayor.person, user=self.coordinator)
+        actions.record_decision(
+            item=self.item,
+            user=self.coordinator,
+            approach="integrated",
+            actions=[(self.closure, self.mayors_office, self.deadline, "")],
+        )
+        self.client.force_login(self.coordinator)
+        self.client.cookies["django_language"] = "nl"
+        response = self.client.post(
+            reverse("cases:case-member-remove", kwargs={"code": self.case.code}),
+            {"person": self.mayor.person.pk},
+        )
+        expected = in_language(
+            "nl", LAST_OF_PARTNER, person=self.mayor.person, partner=self.mayors_office
+        )
+        self.assertContains(response, escape(expected), status_code=400)
+        assert self.case.members.filter(person=self.mayor.person).exists()
+        # Once the action is done, the mayor's person may leave the team.
+        complete_action(action=CaseAction.objects.get(), user=self.mayor, result="Closed")
+        remove_member(case=self.case, person=self.mayor.person, user=self.coordinator)
+        assert not self.case.members.filter(person=self.mayor.person).exists()

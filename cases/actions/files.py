@@ -18,6 +18,7 @@ from cases.actions.subjects import subject_for_premises
 from cases.models import (
     Approach,
     Case,
+    CaseAction,
     CaseCounter,
     CaseMember,
     CaseSubject,
@@ -162,13 +163,27 @@ def add_member(*, case: Case, person: Person, user: Any) -> CaseMember:
 @transaction.atomic
 def remove_member(*, case: Case, person: Person, user: Any) -> None:
     """Take a person off the team; from then on the case is 404 for them. The last
-    member stays: a case nobody sees would be lost."""
+    member stays: a case nobody sees would be lost; so does the last person of a partner
+    with open actions on the case, who would otherwise see them nowhere."""
     _require_team_coordinator(user, case)
     member = case.members.filter(person=person).first()
     if member is None:
         raise ValidationError(_("%(person)s is not in the case team.") % {"person": person})
     if case.members.count() == 1:
         raise ValidationError(_("A case keeps at least one team member."))
+    partner = person.partner
+    if (
+        case.actions.filter(partner=partner, status=CaseAction.Status.OPEN).exists()
+        and not case.members.filter(person__partner=partner).exclude(person=person).exists()
+    ):
+        raise ValidationError(
+            _(
+                "%(person)s is the last of %(partner)s in the team, and %(partner)s still has "
+                "open actions on this case that nobody else would see. Add another of its "
+                "people to the team first."
+            )
+            % {"person": person, "partner": partner}
+        )
     member.delete()
     audit.record(
         user,
