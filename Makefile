@@ -31,7 +31,7 @@ demo: setup pdf-libraries
 	@# The worker runs beside the web server; Ctrl-C stops both.
 	trap 'kill 0' EXIT; $(MANAGE) qcluster & $(MANAGE) runserver 127.0.0.1:8000
 
-test: setup chromium pdf-libraries lint typecheck pytest pytest-postgres pytest-s3
+test: setup chromium pdf-libraries lint typecheck pytest pytest-postgres
 
 setup: $(VENV)/.synced messages
 
@@ -79,19 +79,21 @@ WALKS_SQLITE := $(if $(POSTGRES),nl,nl$(,)fr)
 pytest: setup
 	INTEGRA_WALKS=$(WALKS_SQLITE) DATABASE_URL= $(PYTEST)
 
-# Runs the whole suite again on PostgreSQL when there is one; page checks no database
-# changes (marked once_per_make_test) and the case file's browser walks of one flow, whose
-# views' tests run on both databases (first_database_only), ran in the SQLite run.
+# Runs the whole suite again on PostgreSQL when there is one, as production runs: the
+# files of the storage tests (S3_TESTS below) on S3, the SQLite run having served them from
+# the disk. Page checks no database changes (marked once_per_make_test) and the case
+# file's browser walks of one flow, whose views' tests run on both databases
+# (first_database_only), ran in the SQLite run. Without PostgreSQL, the storage tests run
+# on S3 with SQLite instead.
 pytest-postgres: setup
-	@if [ -n "$(POSTGRES)" ]; then echo "== again on PostgreSQL ($(POSTGRES))"; \
-	  INTEGRA_WALKS=fr INTEGRA_SECOND_RUN=1 DATABASE_URL="$(POSTGRES)" $(PYTEST); \
-	else echo "== no PostgreSQL reachable: suite ran on SQLite only"; fi
+	@if [ -n "$(POSTGRES)" ]; then echo "== again on PostgreSQL ($(POSTGRES)), storage tests on S3"; \
+	  INTEGRA_WALKS=fr INTEGRA_SECOND_RUN=1 INTEGRA_TEST_S3_FILES="$(S3_TESTS)" DATABASE_URL="$(POSTGRES)" $(PYTEST); \
+	else echo "== no PostgreSQL reachable: suite ran on SQLite only"; $(MAKE) pytest-s3; fi
 
-# The tests of the files' paths again with every storage on S3: moto's S3 server on a
-# loopback port, started by the tests themselves (tests/storage.py), SQLite; each test has
-# a bucket of its own. The files below stay under about 4 minutes; any test file runs the
-# same way with INTEGRA_TEST_STORAGE=s3 (joint report, get-never-writes, sync API,
-# briefing pack, reference layers and backup/restore pass too, together, in about 7 more).
+# The tests of the files' paths with every storage on S3: moto's S3 server on a loopback
+# port, started by the tests themselves (tests/storage.py); each test has a bucket of its
+# own. make test runs them in its PostgreSQL run; `make pytest-s3` runs them on SQLite.
+# Any test file runs the same way with INTEGRA_TEST_STORAGE=s3.
 S3_TESTS := tests/test_storage.py tests/test_photo_zip.py tests/test_decision_document.py \
 	tests/test_privacy_registry.py tests/test_field_pages.py tests/test_exports.py \
 	tests/test_late_saves_after_sign_off.py tests/test_gis_import_web.py \

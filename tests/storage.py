@@ -1,7 +1,10 @@
 """Files on S3 in the tests: moto's S3 server on a free loopback port, started once per
 test session, and the storages pointed at a bucket on it.
 
-- ``INTEGRA_TEST_STORAGE=s3`` runs whole test files with every named storage on S3: each
+- ``INTEGRA_TEST_STORAGE=s3`` runs whole test files with every named storage on S3
+  (``INTEGRA_TEST_S3_FILES``, a space-separated list of test files, only those files, the
+  others on disk: make test's PostgreSQL run serves the storage tests' files from S3, as
+  in production, while its SQLite run serves them from the disk). Each
   test gets a fresh bucket of its own, as on disk each test gets its own ``MEDIA_ROOT``, so
   no file carries over from one test to the next (content-addressed names, listings).
   A test class has a bucket too: files a class writes in ``setUpTestData`` go there and
@@ -18,6 +21,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +29,9 @@ import pytest
 from config.storage import FOLDERS, s3_options, s3_storage
 
 S3_MODE = os.environ.get("INTEGRA_TEST_STORAGE", "disk") == "s3"
+S3_FILES = frozenset(
+    Path(name).name for name in os.environ.get("INTEGRA_TEST_S3_FILES", "").split()
+)
 REGION = "us-east-1"
 # moto takes any credentials; real ones never reach a test.
 ACCESS_KEY = "integra-test"
@@ -100,6 +107,11 @@ def storages_in_new_bucket(endpoint: str) -> Iterator[str]:
         yield bucket
 
 
+def files_on_s3(request: pytest.FixtureRequest) -> bool:
+    """Whether the requesting test (or class) keeps its files on S3 in this run."""
+    return S3_MODE or request.path.name in S3_FILES
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _files_on_s3_when_asked(request: pytest.FixtureRequest) -> Iterator[None]:
     if not S3_MODE:
@@ -117,7 +129,7 @@ _class_buckets: list[str] = []
 def _own_bucket_per_class_on_s3(request: pytest.FixtureRequest) -> Iterator[None]:
     """On S3, what a test class writes before its tests (``setUpTestData``) goes to a
     bucket of the class."""
-    if not S3_MODE:
+    if not files_on_s3(request):
         yield
         return
     with storages_in_new_bucket(request.getfixturevalue("s3_endpoint")) as bucket:
@@ -132,7 +144,7 @@ def _own_bucket_per_class_on_s3(request: pytest.FixtureRequest) -> Iterator[None
 def _own_bucket_per_test_on_s3(request: pytest.FixtureRequest) -> None:
     """On S3, this test's storages point at a fresh bucket holding a copy of its class's
     files (the S3 side of conftest's per-test ``MEDIA_ROOT``)."""
-    if not S3_MODE:
+    if not files_on_s3(request):
         return
     settings = request.getfixturevalue("settings")
     endpoint = request.getfixturevalue("s3_endpoint")

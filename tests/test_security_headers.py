@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from django.urls import reverse
 
 from tests.base import CastTestCase
@@ -120,6 +121,8 @@ print(json.dumps({
 """
 
 
+# Its own SQLite installation in a folder of its own, whatever the run's database.
+@pytest.mark.once_per_make_test
 def test_debug_off_means_https_hsts_and_secure_cookies(tmp_path) -> None:
     """Static files collected as in production, then a login page over HTTP and HTTPS."""
     environment = {
