@@ -71,23 +71,28 @@ def refusal(name: str, *args: Any, **options: Any) -> str:
 
 
 @contextmanager
-def inserts_into_premises_fail(message: str) -> Iterator[None]:
+def inserts_into_premises_fail(message: str, external_id: str | None = None) -> Iterator[None]:
     """A real database that refuses new premises (a trigger), as a full disk or a lost
-    connection would."""
+    connection would; given ``external_id``, only that premises (the rows written before
+    it go in)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            raised = f"RAISE EXCEPTION '{message}';"
+            if external_id is not None:
+                raised = f"IF NEW.external_id = '{external_id}' THEN {raised} END IF; RETURN NEW;"
             cursor.execute(
                 "CREATE FUNCTION refuse_premises() RETURNS trigger AS $$ BEGIN "
-                f"RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql"
+                f"{raised} END $$ LANGUAGE plpgsql"
             )
             cursor.execute(
                 "CREATE TRIGGER refuse_premises BEFORE INSERT ON gis_premises "
                 "FOR EACH ROW EXECUTE FUNCTION refuse_premises()"
             )
         else:
+            when = f"WHEN NEW.external_id = '{external_id}' " if external_id is not None else ""
             cursor.execute(
                 "CREATE TRIGGER refuse_premises BEFORE INSERT ON gis_premises "
-                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                f"{when}BEGIN SELECT RAISE(ABORT, '{message}'); END"
             )
     try:
         yield

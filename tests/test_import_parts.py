@@ -6,8 +6,6 @@ leaves nothing written."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -22,42 +20,11 @@ from gis.importing import PREMISES_FIELDS, import_file, prepare_premises
 from gis.models import ImportRun, Premises
 from gis.search import premises_key
 from tests.base import CastTestCase
+from tests.test_gis_import import inserts_into_premises_fail
 
 ROWS = 6000
 # Rows without an id (every 997th, from the first) and one invalid enterprise number.
 SKIPPED = 8
-
-
-@contextmanager
-def refused_from(external_id: str, message: str) -> Iterator[None]:
-    """A database that refuses the premises ``external_id`` (a trigger), well after the
-    first part of the layer was written."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_premises() RETURNS trigger AS $$ BEGIN "
-                f"IF NEW.external_id = '{external_id}' THEN RAISE EXCEPTION '{message}'; "
-                "END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_premises BEFORE INSERT ON gis_premises "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_premises()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_premises BEFORE INSERT ON gis_premises "
-                f"WHEN NEW.external_id = '{external_id}' "
-                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-            )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("DROP TRIGGER refuse_premises ON gis_premises")
-                cursor.execute("DROP FUNCTION refuse_premises()")
-            else:
-                cursor.execute("DROP TRIGGER refuse_premises")
 
 
 def messy_layer(path: Path) -> Path:
@@ -134,7 +101,10 @@ class ImportInPartsTests(CastTestCase):
         self.assertEqual((again.created, again.updated, again.unchanged), (0, 0, ROWS - SKIPPED))
 
     def test_a_part_the_database_refuses_leaves_nothing_written(self) -> None:
-        with refused_from("P5001", "disk full"), self.assertRaises(DatabaseError):
+        with (
+            inserts_into_premises_fail("disk full", external_id="P5001"),
+            self.assertRaises(DatabaseError),
+        ):
             self.import_layer()
         self.assert_nothing_written("disk full")
 
