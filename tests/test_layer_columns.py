@@ -22,7 +22,7 @@ OWN_DATA = Path(__file__).resolve().parents[1] / "gis"
 
 
 def layers_in(folder: Path) -> list[tuple[Path, str]]:
-    found = []
+    found: list[tuple[Path, str]] = []
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() in (".gpkg", ".shp", ".geojson"):
             found.extend((path, name) for name, _kind in pyogrio.list_layers(path))
