@@ -62,7 +62,7 @@ from gis.layers import (
 )
 from gis.models import ImportRun, Premises, Sector, Zone
 from gis.reference import prepare_reference, reference_options, replace_features
-from gis.search import address_texts, line_texts, premises_keys, search_text, search_texts
+from gis.search import address_keys_of_parts, premises_keys, search_text, search_texts
 from gis.zones import prepare_zones
 from partners.access import visible_municipalities
 from partners.models import Municipality, person_of
@@ -845,7 +845,7 @@ def address_keys(found: Addresses) -> list[str]:
     cut."""
     if found.streets is None or found.numbers is None or found.places is None:
         return search_texts(cut(found.texts, ADDRESS_LENGTH))
-    keys = address_texts(line_texts(found.streets, found.numbers), found.places)
+    keys = address_keys_of_parts(found.streets, found.numbers, found.places)
     if max(map(len, found.texts), default=0) > ADDRESS_LENGTH:
         texts = cut(found.texts, ADDRESS_LENGTH)
         keys = [

@@ -839,13 +839,15 @@ def composed_addresses(layer: Layer, found: dict[str, list[str]], box_word: str)
             for n, box in zip(numbers, first_filled(layer, found["box"]), strict=True)
         ]
     # A layer holds few distinct places (postcode and town): each is composed once.
-    pairs = list(zip(postcode, city, strict=True))
-    place_of = {pair: f"{pair[0]} {pair[1]}".strip() for pair in set(pairs)}
-    places = list(map(place_of.__getitem__, pairs))
-    lines = list(map(str.strip, map("{} {}".format, street, numbers)))
-    if all(lines) and all(places):
-        texts = list(map("{}, {}".format, lines, places))  # every row: no test per row
+    place_of = {
+        pair: f"{pair[0]} {pair[1]}".strip() for pair in set(zip(postcode, city, strict=True))
+    }
+    places = list(map(place_of.__getitem__, zip(postcode, city, strict=True)))
+    if all(street) and all(numbers) and all(places):
+        # Every row has all three (the parts are stripped): one pass, no test per row.
+        texts = list(map("{} {}, {}".format, street, numbers, places))
     else:
+        lines = list(map(str.strip, map("{} {}".format, street, numbers)))
         texts = [
             f"{line}, {place}" if line and place else line or place
             for line, place in zip(lines, places, strict=True)

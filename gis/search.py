@@ -173,6 +173,32 @@ def line_texts(streets: Sequence[str], numbers: Sequence[str]) -> list[str]:
     return lines
 
 
+def address_keys_of_parts(
+    streets: Sequence[str], numbers: Sequence[str], places: Sequence[str]
+) -> list[str]:
+    """``address_texts(line_texts(streets, numbers), places)``, in one pass over the rows
+    when every street, number and place has words and none reads with its line whole
+    (an address layer, nearly always)."""
+    street_of = {street: part_text(street) for street in set(streets)}
+    number_of = {number: part_text(number) for number in set(numbers)}
+    place_of = {place: search_text(place) for place in set(places)}
+    simple = all(street_of.values()) and all(number_of.values()) and all(place_of.values())
+    if (
+        not simple
+        or any("," in street for street in street_of)
+        or any("," in number or may_join(text_words(number)[0]) for number in number_of)
+    ):
+        return address_texts(line_texts(streets, numbers), places)
+    return list(
+        map(
+            "{} {} {}".format,
+            map(street_of.__getitem__, streets),
+            map(number_of.__getitem__, numbers),
+            map(place_of.__getitem__, places),
+        )
+    )
+
+
 def address_texts(lines: Sequence[str], places: Sequence[str]) -> list[str]:
     """``search_text(f"{line}, {place}")`` from each line's and place's own: the parts
     between commas are read one by one and the empty ones left out, wherever the commas

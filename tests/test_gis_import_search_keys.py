@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gis.models import Premises
-from gis.search import address_texts, line_texts, premises_key, premises_keys, search_text
+from gis.search import (
+    address_keys_of_parts,
+    address_texts,
+    line_texts,
+    premises_key,
+    premises_keys,
+    search_text,
+)
 from tests.test_gis_import import LayerTestCase, write_layer
 
 # Words that join, abbreviate, split or fold: street words, lone letters, boxes written
@@ -36,6 +43,16 @@ def test_an_address_read_part_by_part_reads_as_the_whole_address(
     address = f"{line}, {place}" if line and place else line or place
     composed = address_texts(line_texts([street], [number]), [place])
     assert composed == [search_text(address)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(text, text, text), min_size=1, max_size=4))
+def test_a_layer_of_addresses_read_part_by_part_reads_as_each_address(
+    rows: list[tuple[str, str, str]],
+) -> None:
+    streets, numbers, places = (list(column) for column in zip(*rows, strict=True))
+    expected = address_texts(line_texts(streets, numbers), places)
+    assert address_keys_of_parts(streets, numbers, places) == expected
 
 
 @settings(max_examples=200, deadline=None)
