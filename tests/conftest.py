@@ -20,6 +20,20 @@ from tests.storage import (  # noqa: F401
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Passwords are hashed with MD5 in tests, as Django's guide to faster tests advises:
+    production's PBKDF2 takes a third of a second per password by design, and the cast
+    of every test class makes eight users. What the tests check (the right password
+    signs in, a wrong one is refused, the demo's passwords) holds with any hasher; the
+    settings a subprocess starts with (deployment checks, the cluster, gunicorn) are
+    production's."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     """Evidence and generated files go to a per-test folder, never to var/."""
