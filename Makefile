@@ -81,10 +81,11 @@ pytest: setup
 
 # Runs the whole suite again on PostgreSQL when there is one, as production runs: the
 # files of the storage tests (S3_TESTS below) on S3, the SQLite run having served them from
-# the disk. Page checks no database changes (marked once_per_make_test) and the case
-# file's browser walks of one flow, whose views' tests run on both databases
-# (first_database_only), ran in the SQLite run. Without PostgreSQL, the storage tests run
-# on S3 with SQLite instead.
+# the disk. Page checks no database changes (marked once_per_make_test) and the browser
+# tests other than the end-to-end walks, whose views' tests run on both databases
+# (first_database_only), ran in the SQLite run; each run walks end to end, SQLite in
+# Dutch and this one in French. Without PostgreSQL, the storage tests run on S3 with
+# SQLite instead.
 pytest-postgres: setup
 	@if [ -n "$(POSTGRES)" ]; then echo "== again on PostgreSQL ($(POSTGRES)), storage tests on S3"; \
 	  INTEGRA_WALKS=fr INTEGRA_SECOND_RUN=1 INTEGRA_TEST_S3_FILES="$(S3_TESTS)" DATABASE_URL="$(POSTGRES)" $(PYTEST); \

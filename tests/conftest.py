@@ -117,11 +117,12 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """``make test`` runs the suite on SQLite and again on PostgreSQL. Page checks that
     no database changes (axe over every main page, reflow) build the demo city and take
     minutes: the second run (``INTEGRA_SECOND_RUN``) leaves them to the first. So do the
-    browser walks through one flow (``first_database_only``): what they add to the view
-    tests is the browser's part (clicks, forms, htmx, what the page shows), the same on
-    every database, while the view tests run the same rules and queries on both
-    databases. Flows whose database code differs (field sync, offline, imports, the map,
-    the end-to-end walks) stay on both."""
+    browser tests other than the end-to-end walks (``first_database_only``): what they add
+    to the view, API and sync tests is the browser's part (clicks, forms, htmx, the field
+    app's outbox and offline copy, what the page and the map draw), the same on every
+    database, while those tests run the same rules and queries, concurrent saves
+    included, on both databases. Each run walks end to end (tests/test_e2e*.py): SQLite
+    in Dutch, PostgreSQL in French (``INTEGRA_WALKS``)."""
     if not os.environ.get("INTEGRA_SECOND_RUN"):
         return
     skip = pytest.mark.skip(reason="checked in make test's SQLite run: no database changes it")

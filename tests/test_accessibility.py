@@ -284,6 +284,7 @@ def planned_day(cast: Any) -> Any:
     return day
 
 
+@pytest.mark.first_database_only
 def test_planner_tab_reaches_the_panel_before_any_marker_and_a_new_team_keeps_focus(
     live_server: Any, browser: Any
 ) -> None:
@@ -331,6 +332,7 @@ def test_planner_tab_reaches_the_panel_before_any_marker_and_a_new_team_keeps_fo
     context.close()
 
 
+@pytest.mark.first_database_only
 def test_a_refused_save_puts_focus_on_its_reason(live_server: Any, browser: Any) -> None:
     cast = build_cast()
     day = planned_day(cast)
@@ -353,6 +355,7 @@ def test_a_refused_save_puts_focus_on_its_reason(live_server: Any, browser: Any)
     context.close()
 
 
+@pytest.mark.first_database_only
 def test_a_form_sent_back_with_errors_puts_focus_on_the_first_wrong_field(
     live_server: Any, browser: Any
 ) -> None:

@@ -349,6 +349,7 @@ class CommandTests(BriefingCase):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.first_database_only
 def test_pack_page_looks_right(page: Any, screenshot: Any) -> None:
     """The HTML the PDF is made from, as a page, to look at."""
     from django.conf import settings

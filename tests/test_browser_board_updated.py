@@ -16,7 +16,11 @@ from tests.cast import build_cast
 from tests.day_fixtures import build_day
 from tests.test_browser_offline import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 
 def test_board_shows_a_visit_done_with_the_new_totals_and_update_time(

@@ -24,7 +24,11 @@ from tests.conftest import SCREENSHOTS, wait_until
 from tests.field_fixtures import build_field_day, jpeg_bytes, seed_field_checklists, version_of
 from tests.test_browser_offline import TABLET, log_in, outbox_size
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 EVIDENCE = "**/api/v1/findings/*/evidence/*"
 
 

@@ -21,7 +21,11 @@ from tests.gis_factories import square_zone
 from tests.test_browser_map import log_in
 from tests.test_gis_import import DATA
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 HORECA = DATA / "be_mechelen_osm_horeca" / "mechelen_osm_horeca_31370.gpkg"
 

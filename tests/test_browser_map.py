@@ -22,7 +22,11 @@ from tests.gis_factories import (
     square_zone,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 
 def log_in(page: Any, base: str, username: str) -> None:

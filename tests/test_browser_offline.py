@@ -20,7 +20,11 @@ from tests.condition_cases import ANSWERS, CONDITIONS
 from tests.conftest import SCREENSHOTS, wait_until
 from tests.field_fixtures import build_field_day, jpeg_bytes, seed_field_checklists
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TABLET = {"width": 768, "height": 1024}
 

@@ -18,7 +18,11 @@ from tests.test_browser_map import log_in
 from tests.test_gis_import import run_command
 from tests.test_reference_layers import ADDRESSES, MUNICIPALITIES
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.first_database_only,
+]
 
 # Pixels of the reference layer's canvas painted in the address points' colour (#6b7685,
 # the outline's is #5b6472), and the stacking of the map's panes.

@@ -233,6 +233,7 @@ def build_day_copy_team(case: BoardCase) -> int:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.first_database_only
 def test_board_moves_a_visit_and_shows_a_conflict_in_the_browser(
     live_server: Any, page: Any, screenshot: Any
 ) -> None:

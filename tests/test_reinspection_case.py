@@ -109,6 +109,7 @@ class ReinspectionCaseTests(CastTestCase):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.first_database_only
 def test_the_coordinator_sees_the_reinspection_carry_out_the_case(
     live_server: Any, page: Any
 ) -> None:
