@@ -1,5 +1,10 @@
 """Importing address points from a GeoPackage in EPSG:31370, against the floor of reading
-the same file with pyogrio and transforming it with pyproj, in the same run."""
+the same file with pyogrio and transforming it with pyproj, in the same run.
+
+The importer reads through GDAL's Arrow stream (gis.layers.read_columns); the floor is
+pyogrio's default read, as when the goal was set. The same floor read through Arrow is
+reported beside it (``arrow_floor``), so the share of the ratio that the faster read
+accounts for is in plain view."""
 
 from __future__ import annotations
 
@@ -47,8 +52,8 @@ def make_layer(folder: Path, n: int) -> Path:
     return path
 
 
-def floor(path: Path) -> None:
-    frame = pyogrio.read_dataframe(path)
+def floor(path: Path, *, use_arrow: bool = False) -> None:
+    frame = pyogrio.read_dataframe(path, use_arrow=use_arrow)
     transformer = pyproj.Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
     transformer.transform(
         shapely.get_x(frame.geometry.values), shapely.get_y(frame.geometry.values)
@@ -81,6 +86,7 @@ def run() -> None:
                 return run
 
             floor_seconds = best_of(functools.partial(floor, path), repeat=repeat + 2)
+            arrow_floor = best_of(functools.partial(floor, path, use_arrow=True), repeat=repeat + 2)
             timings = []
             for _ in range(repeat):
                 code = fresh_municipality(counter)
@@ -98,6 +104,8 @@ def run() -> None:
                 label,
                 ours=min(timings),
                 floor=floor_seconds,
+                arrow_floor=round(arrow_floor, 6),
+                ratio_to_arrow_floor=round(min(timings) / arrow_floor, 2),
                 peak_mb=round(peak / 2**20, 1),
                 reimport_s=round(reimport, 3),
             )
