@@ -153,9 +153,8 @@ def line_texts(streets: Sequence[str], numbers: Sequence[str]) -> list[str]:
     number_of: dict[str, str] = {}
     whole = {street for street in street_of if "," in street}
     for number in set(numbers):
-        words = text_words(number)
-        number_of[number] = " ".join(joined_words(words))
-        if "," in number or (words and may_join(words[0])):
+        number_of[number] = part_text(number)
+        if read_with_street(number):
             whole.add(number)
     street_texts = map(street_of.__getitem__, streets)
     number_texts = map(number_of.__getitem__, numbers)
@@ -173,6 +172,13 @@ def line_texts(streets: Sequence[str], numbers: Sequence[str]) -> list[str]:
     return lines
 
 
+def read_with_street(number: str) -> bool:
+    """Whether a house number is read with its street whole: its first word joins the
+    street's last (a street word, a lone letter), or it holds a comma."""
+    words = text_words(number)
+    return "," in number or bool(words) and may_join(words[0])
+
+
 def address_keys_of_parts(
     streets: Sequence[str], numbers: Sequence[str], places: Sequence[str]
 ) -> list[str]:
@@ -186,7 +192,7 @@ def address_keys_of_parts(
     if (
         not simple
         or any("," in street for street in street_of)
-        or any("," in number or may_join(text_words(number)[0]) for number in number_of)
+        or any(map(read_with_street, number_of))
     ):
         return address_texts(line_texts(streets, numbers), places)
     return list(
