@@ -49,17 +49,17 @@ def decisions_in_force_conflicts(action_day: ActionDay, visits: list[Visit]) -> 
     in_force = (
         Decision.objects.in_force(action_day.date)
         .filter(premises_id__in=planned)
-        .select_related("premises")
+        .values_list("premises", "expires_on")
     )
     conflicts = []
-    for decision in in_force:
-        until = formats.date_format(decision.expires_on) if decision.expires_on else "—"
+    for premises, expires_on in in_force:
+        until = formats.date_format(expires_on) if expires_on else "—"
         conflicts.append(
             Conflict(
                 "decision_in_force",
                 _("%(premises)s has a decision in force until %(until)s.")
-                % {"premises": decision.premises, "until": until},
-                (str(planned[decision.premises_id].code),),
+                % {"premises": planned[premises].premises, "until": until},
+                (str(planned[premises].code),),
             )
         )
     return conflicts

@@ -425,24 +425,23 @@ def assign_visit(*, visit: Visit, team: Team | None, user: Any, version: int) ->
 
 
 def fit_tasks_to_team(visit: Visit, team: Team) -> None:
-    """Give each check to a partner present in the team when one of them holds it."""
-    people = [*team.members.all(), *([team.lead] if team.lead else [])]
+    """Give each check to a partner present in the team when one of them holds it (the
+    first such partner in the partners' usual order)."""
+    people = {*team.members.values_list("pk", flat=True), *([team.lead_id] if team.lead_id else [])}
     in_team = list(
-        Partner.objects.filter(people__user__in=people, action_days=visit.action_day)
-        .prefetch_related("competencies")
+        Partner.objects.filter(people__user__in=people, action_days=visit.action_day_id)
         .distinct()
+        .values_list("pk", flat=True)
     )
+    holder_of: dict[int, int] = {}
+    held = Partner.competencies.through.objects.filter(partner__in=in_team)
+    for partner, competency in sorted(
+        held.values_list("partner", "competency"), key=lambda pair: in_team.index(pair[0])
+    ):
+        holder_of.setdefault(competency, partner)
     for task in visit.tasks.exclude(partner__in=in_team):
-        holder = next(
-            (
-                partner
-                for partner in in_team
-                if any(c.pk == task.competency_id for c in partner.competencies.all())
-            ),
-            None,
-        )
-        if holder is not None:
-            task.partner = holder
+        if task.competency_id in holder_of:
+            task.partner_id = holder_of[task.competency_id]
             task.save(update_fields=["partner"])
 
 

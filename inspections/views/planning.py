@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +40,7 @@ from inspections.access import (
     visible_action_days,
 )
 from inspections.case_days import attach_case
-from inspections.conflicts import find_conflicts
+from inspections.conflicts import conflict_visits, find_conflicts
 from inspections.forms.planning import (
     ActionDayForm,
     AddVisitsForm,
@@ -59,6 +60,7 @@ from inspections.models import (
     InvalidTransition,
     Team,
     Visit,
+    VisitTask,
 )
 from inspections.templatetags.plan_menus import Menu
 from partners.http import HtmxHttpRequest, refuse
@@ -101,26 +103,29 @@ def action_day_create(request: HttpRequest) -> HttpResponse:
 
 def plan_visits(action_day: ActionDay) -> QuerySet[Visit]:
     """The day's visits with what their rows show, in table order."""
-    # Prefetched rather than joined: one object per check and partner, not per task.
+    # Each visit's checks in one query, with their competency and partner joined.
+    tasks = VisitTask.objects.select_related("competency", "partner")
     return (
         action_day.visits.select_related("premises__sector", "team", "entry_partner")
-        .prefetch_related("tasks__competency", "tasks__partner")
+        # A row names its premises; their outline is the map's, read apart.
+        .defer("premises__footprint", "premises__search_key")
+        .prefetch_related(Prefetch("tasks", queryset=tasks))
         .order_by("team__name", "route_order", "premises__address")
     )
 
 
 def plan_teams(action_day: ActionDay) -> QuerySet[Team]:
-    return action_day.teams.select_related("lead").prefetch_related("members__person__partner")
+    members = get_user_model().objects.select_related("person__partner")
+    return action_day.teams.select_related("lead").prefetch_related(
+        Prefetch("members", queryset=members)
+    )
 
 
-def rows_context(
-    action_day: ActionDay, visits: list[Visit] | None, teams: list[Team]
-) -> dict[str, Any]:
+def rows_context(action_day: ActionDay, visits: list[Visit], teams: list[Team]) -> dict[str, Any]:
     """What every visit row needs besides its visit: conflicts (of all the day's
-    ``visits`` when they are read already), its forms' addresses and its team, check
-    and partner menus."""
-    conflicts = find_conflicts(action_day, visits)
+    ``visits``), its forms' addresses and its team, check and partner menus."""
     participating = list(action_day.partners.order_by("short_name"))
+    conflicts = find_conflicts(action_day, visits, participating)
     competencies = Competency.objects.applying_to(action_day.municipality)
     return {
         "action_day": action_day,
@@ -209,9 +214,10 @@ def changes_context(request: HttpRequest, action_day: ActionDay, redraw: Redraw)
         by_team.setdefault(visit.team_id, []).append(visit)
     teams = list(plan_teams(action_day).filter(pk__in=team_ids)) if team_ids else []
     # The conflicts read every visit, with no more than they need.
-    context = rows_context(action_day, None, list(action_day.teams.all())) | {
+    every_visit = conflict_visits(action_day)
+    context = rows_context(action_day, every_visit, list(action_day.teams.all())) | {
         "oob": True,
-        "visit_total": action_day.visits.count(),
+        "visit_total": len(every_visit),
         "teams": [(team, by_team.get(team.pk, [])) for team in teams],
         "redraw_unassigned": None in redraw.teams,
         "unassigned": by_team.get(None, []),
