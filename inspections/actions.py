@@ -10,7 +10,7 @@ from datetime import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -464,12 +464,25 @@ def start_point(action_day: ActionDay, visits: Sequence[Visit]) -> routing.Point
     )
 
 
+# What proposing routes reads of a visit: with its day, which Django attaches to each
+# visit read through the day (a deferred day would be read again visit by visit).
+ROUTE_FIELDS = (
+    *("action_day", "team", "route_order", "slot_start", "slot_end"),
+    *("premises__lon", "premises__lat"),
+)
+
+
 @transaction.atomic
 def plan_routes(*, action_day: ActionDay, user: Any, version: int) -> int:
     """Order every team's visits into a route and give them slots. Returns the number of
     visits planned."""
     bump_version(action_day, version)
-    visits = list(action_day.visits.filter(team__isnull=False).select_related("premises"))
+    visits = list(
+        action_day.visits.filter(team__isnull=False)
+        .select_related("premises")
+        # With the day: Django attaches it to each visit read through it.
+        .only(*ROUTE_FIELDS)
+    )
     by_team: dict[int, list[Visit]] = {}
     for visit in visits:
         by_team.setdefault(visit.team_id, []).append(visit)  # type: ignore[arg-type]
@@ -487,9 +500,36 @@ def plan_routes(*, action_day: ActionDay, user: Any, version: int) -> int:
         )
         for position, (visit, slot) in enumerate(zip(ordered, slots, strict=True), start=1):
             visit.route_order, visit.slot_start, visit.slot_end = position, slot.start, slot.end
-    Visit.objects.bulk_update(visits, ["route_order", "slot_start", "slot_end"])
+    save_routes(visits)
     audit.record(user, AuditEntry.Action.CHANGE, action_day, routes_planned=len(visits))
     return len(visits)
+
+
+def save_routes(visits: list[Visit]) -> None:
+    """Each visit's route order and slot: one UPDATE statement, run once per visit.
+    Django's ``bulk_update`` compiles a CASE with a branch per visit for each field,
+    which cost a 200-visit day more than working out its routes."""
+    names = ("route_order", "slot_start", "slot_end")
+    fields = [field for field in Visit._meta.concrete_fields if field.name in names]
+    quote = connection.ops.quote_name
+    # Table and column names come from the model.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(Visit._meta.db_table),
+        ", ".join(f"{quote(str(field.column))} = %s" for field in fields),
+        quote(str(Visit._meta.pk.column)),
+    )
+    rows = [
+        (
+            *(
+                field.get_db_prep_save(getattr(visit, field.attname), connection)
+                for field in fields
+            ),
+            visit.pk,
+        )
+        for visit in visits
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @transaction.atomic

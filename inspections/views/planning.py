@@ -204,18 +204,24 @@ def case_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
 
 def changes_context(request: HttpRequest, action_day: ActionDay, redraw: Redraw) -> dict[str, Any]:
     """What ``plan.html#plan-changes`` redraws, in a fixed number of queries: only the
-    touched teams' visits are read."""
+    touched teams' visits are read, and once only when that is all of them."""
+    every_team = list(action_day.teams.all())
     team_ids = {pk for pk in redraw.teams if pk is not None}
-    touched = Q(team__in=team_ids)
-    if None in redraw.teams:
-        touched |= Q(team__isnull=True)
+    everything = None in redraw.teams and team_ids >= {team.pk for team in every_team}
+    drawn = plan_visits(action_day)
+    if not everything:
+        touched = Q(team__in=team_ids)
+        if None in redraw.teams:
+            touched |= Q(team__isnull=True)
+        drawn = drawn.filter(touched)
     by_team: dict[int | None, list[Visit]] = {}
-    for visit in plan_visits(action_day).filter(touched):
+    for visit in drawn:
         by_team.setdefault(visit.team_id, []).append(visit)
     teams = list(plan_teams(action_day).filter(pk__in=team_ids)) if team_ids else []
-    # The conflicts read every visit, with no more than they need.
-    every_visit = conflict_visits(action_day)
-    context = rows_context(action_day, every_visit, list(action_day.teams.all())) | {
+    # The conflicts read every visit: those drawn when they are all, else no more than
+    # the checks need.
+    every_visit = list(drawn) if everything else conflict_visits(action_day)
+    context = rows_context(action_day, every_visit, every_team) | {
         "oob": True,
         "visit_total": len(every_visit),
         "teams": [(team, by_team.get(team.pk, [])) for team in teams],
@@ -566,8 +572,9 @@ def plan_routes(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
     def change(action_day: ActionDay, form: Any) -> str:
         data = form.cleaned_data
-        # Every team's route; the visits without a team keep theirs (none).
-        redraw.teams.update(action_day.teams.values_list("pk", flat=True))
+        # Every team's route. The visits without a team keep theirs (none), but are
+        # redrawn too: the conflicts read every visit, and so read them once.
+        redraw.teams.update({None, *action_day.teams.values_list("pk", flat=True)})
         count = actions.plan_routes(
             action_day=action_day, user=request.user, version=data["version"]
         )
