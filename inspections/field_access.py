@@ -23,16 +23,25 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from inspections.access import AFTERMATH_STATUSES, team_visits
+from gis.models import Premises
+from inspections.access import AFTERMATH_STATUSES, PARTICIPANT_STATUSES, team_visits
 from inspections.models import (
     TRAFFICKING_COMPETENCY,
     ActionDay,
     ChecklistTemplate,
     ChecklistVersion,
+    Team,
     Visit,
     VisitTask,
 )
-from partners.models import AuditEntry, Competency, Role, person_of
+from partners.models import (
+    AuditEntry,
+    Competency,
+    Municipality,
+    Person,
+    Role,
+    person_of,
+)
 
 WRITABLE_STATUSES = (ActionDay.Status.RELEASED, ActionDay.Status.IN_PROGRESS)
 # Statuses whose team still receives the saves recorded on the day (see late_refusal).
@@ -160,12 +169,34 @@ def _applies(template: ChecklistTemplate, visit: Visit, competencies: set[int]) 
 
 def team_visit_for(user: Any, visit_code: Any) -> Visit | None:
     """A visit of the user's teams whatever the day's status: writers check the status
-    themselves (see :func:`late_refusal`), so that a closed day says why."""
+    themselves (see :func:`late_refusal`), so that a closed day says why. With its action
+    day, city and premises, in one query.
+
+    The same rule as :func:`inspections.access.team_visits` (a visit of a team the user
+    leads or is a member of, on a day of a city the user works for, or of any city for
+    a superuser) on a released, started, closed or reported day."""
     if not is_field_worker(user):
         return None
-    visits = team_visits(user).filter(action_day__status__in=WRITABLE_STATUSES + AFTERMATH_STATUSES)
-    visits = visits.select_related("action_day__municipality", "premises")
-    return visits.filter(code=visit_code).order_by().first()
+    connection = connections[Visit.objects.db]
+    code = Visit._meta.get_field("code").get_db_prep_value(visit_code, connection)
+    sql = _TEAM_VISIT + ("" if user.is_superuser else _IN_USERS_CITIES) + "LIMIT 1"
+    params: list[Any] = [code, user.pk, user.pk, *_TEAM_VISIT_STATUSES]
+    if not user.is_superuser:
+        params.append(user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    visit, day, city, premises = _instances(
+        connection, row, (Visit, _VISIT_COLUMNS), (ActionDay, _DAY_COLUMNS),
+        (Municipality, _CITY_COLUMNS), (Premises, _PREMISES_COLUMNS),
+    )  # fmt: skip
+    day.municipality = city
+    visit.action_day = day
+    visit.premises = premises
+    assert isinstance(visit, Visit)
+    return visit
 
 
 def late_refusal(visit: Visit, partner_id: int | None, recorded_at: datetime) -> str:
@@ -300,25 +331,15 @@ def checklist_at_visit(
         row = cursor.fetchone()
     if row is None:
         return None
-    db = ChecklistVersion.objects.db
-    sizes = [len(_VERSION_COLUMNS[0]), len(_TEMPLATE_COLUMNS[0]), len(_COMPETENCY_COLUMNS[0])]
-    values = list(row)
-    instances = []
-    for model, (names, _sql), size in zip(
-        (ChecklistVersion, ChecklistTemplate, Competency),
-        (_VERSION_COLUMNS, _TEMPLATE_COLUMNS, _COMPETENCY_COLUMNS),
-        sizes,
-        strict=True,
-    ):
-        converted = _converted(model, names, values[:size], connection)
-        instances.append(model.from_db(db, names, converted))
-        values = values[size:]
-    found, template, competency = instances
+    found, template, competency = _instances(
+        connection, row[:-4], (ChecklistVersion, _VERSION_COLUMNS),
+        (ChecklistTemplate, _TEMPLATE_COLUMNS), (Competency, _COMPETENCY_COLUMNS),
+    )  # fmt: skip
     assert isinstance(found, ChecklistVersion) and isinstance(template, ChecklistTemplate)
     assert isinstance(competency, Competency)
     template.competency = competency
     found.template = template
-    in_force_id, has_task, sectored, in_sector = values
+    in_force_id, has_task, sectored, in_sector = row[-4:]
     found.fills = (  # type: ignore[attr-defined]
         person is not None
         and in_force_id == template.pk
@@ -328,14 +349,76 @@ def checklist_at_visit(
     return found
 
 
-def _converted(model: Any, names: list[str], values: list[Any], connection: Any) -> list[Any]:
-    """Values as the ORM gives them back (UUIDs, aware datetimes, JSON)."""
-    fields = {field.attname: field for field in model._meta.concrete_fields}
-    out = []
-    for name, value in zip(names, values, strict=True):
-        column = fields[name].get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        for converter in converters:
-            value = converter(value, column, connection)
-        out.append(value)
-    return out
+def _instances(
+    connection: Any, row: Iterable[Any], *parts: tuple[Any, tuple[list[str], str]]
+) -> list[Any]:
+    """The model instances a written-out statement's row holds, one per ``(model,
+    columns)`` of ``parts`` in the row's order, with their values as the ORM gives them
+    back (UUIDs, aware datetimes, JSON)."""
+    values = list(row)
+    instances = []
+    for model, (names, _sql) in parts:
+        converters = _converters(model, tuple(names), connection)
+        converted = []
+        for value, column_converters in zip(values[: len(names)], converters, strict=True):
+            for converter, column in column_converters:
+                value = converter(value, column, connection)
+            converted.append(value)
+        instances.append(model.from_db(connection.alias, names, converted))
+        values = values[len(names) :]
+    assert not values, "the row holds more than its parts"
+    return instances
+
+
+# The converters of each model's columns, by database: looking them up costs more than
+# the conversion itself.
+_CONVERTERS: dict[tuple[Any, tuple[str, ...], str], list[list[tuple[Any, Any]]]] = {}
+
+
+def _converters(model: Any, names: tuple[str, ...], connection: Any) -> list[list[tuple[Any, Any]]]:
+    key = (model, names, connection.alias)
+    found = _CONVERTERS.get(key)
+    if found is None:
+        fields = {field.attname: field for field in model._meta.concrete_fields}
+        found = []
+        for name in names:
+            column = fields[name].get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(column)
+            converters += column.get_db_converters(connection)
+            found.append([(converter, column) for converter in converters])
+        _CONVERTERS[key] = found
+    return found
+
+
+_VISIT_COLUMNS = _columns("vi", Visit)
+_DAY_COLUMNS = _columns("d", ActionDay)
+_CITY_COLUMNS = _columns("m", Municipality)
+_PREMISES_COLUMNS = _columns("p", Premises)
+# The statuses of days whose team visits a writer finds: a participant's (see
+# inspections.access.team_visits) that a writer reads (see team_visit_for).
+_TEAM_VISIT_STATUSES = [
+    str(status)
+    for status in WRITABLE_STATUSES + AFTERMATH_STATUSES
+    if status in PARTICIPANT_STATUSES
+]
+
+# One statement, written out as _CHECKLIST_AT_VISIT: the visit's code, the user (lead),
+# the user (member), the statuses; then, unless a superuser, the user (of the cities).
+_TEAM_VISIT = f"""
+SELECT {_VISIT_COLUMNS[1]}, {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_PREMISES_COLUMNS[1]}
+FROM {Visit._meta.db_table} vi
+  INNER JOIN {Team._meta.db_table} tm ON tm.id = vi.team_id
+  INNER JOIN {ActionDay._meta.db_table} d ON d.id = vi.action_day_id
+  INNER JOIN {Municipality._meta.db_table} m ON m.id = d.municipality_id
+  INNER JOIN {Premises._meta.db_table} p ON p.id = vi.premises_id
+WHERE vi.code = %s
+  AND (tm.lead_id = %s
+       OR EXISTS (SELECT 1 FROM {Team.members.through._meta.db_table} tmm
+                  WHERE tmm.team_id = tm.id AND tmm.user_id = %s))
+  AND d.status IN ({", ".join(["%s"] * len(_TEAM_VISIT_STATUSES))})
+"""  # noqa: S608
+_IN_USERS_CITIES = f"""  AND d.municipality_id IN (
+    SELECT pm.municipality_id FROM {Person.municipalities.through._meta.db_table} pm
+      INNER JOIN {Person._meta.db_table} pp ON pp.id = pm.person_id
+    WHERE pp.user_id = %s)
+"""  # noqa: S608
