@@ -188,7 +188,7 @@ def team_visit_for(user: Any, visit_code: Any) -> Visit | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    visit, day, city, premises = _instances(
+    visit, day, city, premises = written_instances(
         connection, row, (Visit, _VISIT_COLUMNS), (ActionDay, _DAY_COLUMNS),
         (Municipality, _CITY_COLUMNS), (Premises, _PREMISES_COLUMNS),
     )  # fmt: skip
@@ -257,15 +257,18 @@ def checklist_refusal(user: Any, visit: Visit, version: ChecklistVersion) -> str
     return ""
 
 
-def _columns(alias: str, model: Any) -> tuple[list[str], str]:
+def written_columns(alias: str, model: Any) -> tuple[list[str], str]:
+    """The model's fields (a checklist version's definition aside: it is read once per
+    process) and its columns for a written-out statement's SELECT, of the table ``alias``;
+    :func:`written_instances` reads them back."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname != "definition"]
     return names, ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields
                             if f.attname != "definition")  # fmt: skip
 
 
-_VERSION_COLUMNS = _columns("v", ChecklistVersion)
-_TEMPLATE_COLUMNS = _columns("t", ChecklistTemplate)
-_COMPETENCY_COLUMNS = _columns("c", Competency)
+_VERSION_COLUMNS = written_columns("v", ChecklistVersion)
+_TEMPLATE_COLUMNS = written_columns("t", ChecklistTemplate)
+_COMPETENCY_COLUMNS = written_columns("c", Competency)
 
 # One statement, written out: the ORM takes longer to build it than the database to run
 # it. Table and column names come from the models; every value is a parameter: the
@@ -331,7 +334,7 @@ def checklist_at_visit(
         row = cursor.fetchone()
     if row is None:
         return None
-    found, template, competency = _instances(
+    found, template, competency = written_instances(
         connection, row[:-4], (ChecklistVersion, _VERSION_COLUMNS),
         (ChecklistTemplate, _TEMPLATE_COLUMNS), (Competency, _COMPETENCY_COLUMNS),
     )  # fmt: skip
@@ -349,7 +352,7 @@ def checklist_at_visit(
     return found
 
 
-def _instances(
+def written_instances(
     connection: Any, row: Iterable[Any], *parts: tuple[Any, tuple[list[str], str]]
 ) -> list[Any]:
     """The model instances a written-out statement's row holds, one per ``(model,
@@ -390,10 +393,10 @@ def _converters(model: Any, names: tuple[str, ...], connection: Any) -> list[lis
     return found
 
 
-_VISIT_COLUMNS = _columns("vi", Visit)
-_DAY_COLUMNS = _columns("d", ActionDay)
-_CITY_COLUMNS = _columns("m", Municipality)
-_PREMISES_COLUMNS = _columns("p", Premises)
+_VISIT_COLUMNS = written_columns("vi", Visit)
+_DAY_COLUMNS = written_columns("d", ActionDay)
+_CITY_COLUMNS = written_columns("m", Municipality)
+_PREMISES_COLUMNS = written_columns("p", Premises)
 # The statuses of days whose team visits a writer finds: a participant's (see
 # inspections.access.team_visits) that a writer reads (see team_visit_for).
 _TEAM_VISIT_STATUSES = [
