@@ -170,6 +170,31 @@ class PlanChangeTests(PlanViewTestCase):
 
         self.assertEqual(count(3), count(30))
 
+    def test_plan_page_queries_do_not_grow_with_teams(self) -> None:
+        """Each team's edit form offers the same people, read once for the page."""
+        self.post("plan-partners", {"partners": [self.police.pk, self.social.pk]}, **HTMX)
+        url = reverse("action-day-plan", args=[self.day.code])
+
+        def count(teams: int) -> int:
+            while self.day.teams.count() < teams:
+                name = f"Team {self.day.teams.count() + 1}"
+                self.post("plan-team", {"name": name, "lead": self.police_inspector.pk}, **HTMX)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+            return len(queries)
+
+        # From two teams on, the one lead is in two places: that conflict names them.
+        self.assertEqual(count(2), count(5))
+        page = self.client.get(url).content.decode()
+        # Every card's lead menu and member boxes offer the partners' people, the team's
+        # lead chosen.
+        for number in range(1, 6):
+            lead_menu = page.split(f'id="team{number}-lead"')[1].split("</select>")[0]
+            self.assertIn(f'value="{self.police_inspector.pk}" selected', lead_menu)
+            self.assertIn(f'value="{self.social_inspector.pk}"', lead_menu)
+            self.assertIn(f'id="team{number}-members_', page)
+
 
 class PartialAnswerTests(PlanViewTestCase):
     """A change answers with the parts it touched, swapped out of band, in a number of

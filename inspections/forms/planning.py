@@ -245,25 +245,46 @@ class TeamForm(VersionForm):
     )
 
     def __init__(
-        self, *args: Any, action_day: ActionDay, team: Team | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        action_day: ActionDay,
+        team: Team | None = None,
+        accepted: list[Any] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``accepted``: the people offered, when the caller has read them already (a
+        page with a form per team reads them once)."""
         if team is not None:
             kwargs.setdefault("initial", {}).update(
                 team=team.pk, name=team.name, lead=team.lead_id, members=team.members.all()
             )
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = action_day.teams.all()  # type: ignore[attr-defined]
-        accepted = people_choices(action_day)
-        self.fields["lead"].queryset = accepted  # type: ignore[attr-defined]
-        self.fields["members"].queryset = accepted  # type: ignore[attr-defined]
+        people = people_choices(action_day)
+        self.fields["lead"].queryset = people  # type: ignore[attr-defined]
+        self.fields["members"].queryset = people  # type: ignore[attr-defined]
+        if accepted is not None:
+            offer(self.fields["lead"], accepted)
+            offer(self.fields["members"], accepted)
         # People already in the team whom the workflow would now refuse (their partner
         # left the day): named on the form, as saving it takes them out.
         self.not_accepted = []
         if team is not None:
-            people = {*team.members.all(), *([team.lead] if team.lead else [])}
+            in_team = {*team.members.all(), *([team.lead] if team.lead else [])}
+            offered = set(people if accepted is None else accepted)
             self.not_accepted = sorted(
-                person.get_full_name() or person.get_username() for person in people - set(accepted)
+                person.get_full_name() or person.get_username() for person in in_team - offered
             )
+
+
+def offer(field: forms.Field, people: list[Any]) -> None:
+    """Offer ``people``, read already, as the choices of a model choice ``field``
+    instead of reading its queryset again. What is submitted is still checked against
+    the queryset."""
+    assert isinstance(field, forms.ModelChoiceField)
+    iterator = field.iterator(field)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *(iterator.choice(person) for person in people)]
 
 
 class TeamDeleteForm(VersionForm):

@@ -54,6 +54,7 @@ from inspections.forms.planning import (
     TeamDeleteForm,
     TeamForm,
     VisitForm,
+    people_choices,
 )
 from inspections.models import (
     ActionDay,
@@ -150,6 +151,8 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
     """Everything the plan body shows, in a fixed number of queries."""
     visits = list(plan_visits(action_day))
     teams = list(plan_teams(action_day))
+    # Every team's form offers the same people: read once.
+    accepted = list(people_choices(action_day))
     by_team: dict[int | None, list[Visit]] = {}
     for visit in visits:
         by_team.setdefault(visit.team_id, []).append(visit)
@@ -157,12 +160,19 @@ def plan_context(request: HttpRequest, action_day: ActionDay) -> dict[str, Any]:
         "visit_total": len(visits),
         "teams": [(team, by_team.get(team.pk, [])) for team in teams],
         "unassigned": by_team.get(None, []),
-        "team_form": TeamForm(action_day=action_day, initial={"version": action_day.version}),
+        "team_form": TeamForm(
+            action_day=action_day, accepted=accepted, initial={"version": action_day.version}
+        ),
         "team_cards": [
             (
                 team,
                 len(by_team.get(team.pk, [])),
-                TeamForm(action_day=action_day, team=team, auto_id=f"team{number}-%s"),
+                TeamForm(
+                    action_day=action_day,
+                    team=team,
+                    accepted=accepted,
+                    auto_id=f"team{number}-%s",
+                ),
             )
             for number, team in enumerate(teams, start=1)
         ],
