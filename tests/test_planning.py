@@ -7,6 +7,8 @@ from datetime import time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inspections import actions
@@ -205,6 +207,48 @@ class ConflictTests(PlanningTestCase):
         self.assertEqual(len(conflicts), 1)
         self.assertIn("Team 1", conflicts[0].message)
 
+    def test_conflicts_name_the_person_and_the_checks_nobody_can_do(self) -> None:
+        self.add(make_premises(self.city_a, 1, sector="car_wash"))
+        team = self.team("Team 1", self.police_inspector)
+        self.team("Team 2", self.police_inspector)
+        actions.assign_visit(
+            visit=Visit.objects.get(), team=team, user=self.coordinator, version=self.day.version
+        )
+        messages = {conflict.kind: conflict.message for conflict in find_conflicts(self.day)}
+        self.assertEqual(messages["person_in_two_teams"], "Police is in two teams: Team 1, Team 2.")
+        task_titles = [task.competency.title for task in VisitTask.objects.all()]
+        uncovered = [title for title in task_titles if title not in police_titles(self.police)]
+        self.assertTrue(uncovered)
+        self.assertTrue(messages["competency_uncovered"].endswith(", ".join(uncovered) + "."))
+
+    def test_partner_with_checks_but_nobody_in_a_team(self) -> None:
+        self.add(make_premises(self.city_a, 1, sector="car_wash"))
+        self.team("Team 1", self.police_inspector)
+        tasked = set(VisitTask.objects.values_list("partner__short_name", flat=True))
+        conflicts = [c for c in find_conflicts(self.day) if c.kind == "partner_without_people"]
+        self.assertEqual(
+            [c.message for c in conflicts],
+            [
+                f"{name} has checks to do but nobody in any team."
+                for name in sorted(tasked - {None, self.police.short_name})
+            ],
+        )
+        self.assertTrue(conflicts)
+
+    def test_the_conflict_check_costs_the_same_queries_for_few_or_many_visits(self) -> None:
+        team = self.team("Team 1", self.police_inspector, self.social_inspector)
+
+        def count(visits: int, start: int) -> int:
+            self.add(
+                *(make_premises(self.city_a, start + n, sector="car_wash") for n in range(visits))
+            )
+            Visit.objects.update(team=team)
+            with CaptureQueriesContext(connection) as queries:
+                find_conflicts(self.day)
+            return len(queries)
+
+        self.assertEqual(count(2, 100), count(20, 200))
+
     def test_overlapping_slots_in_a_team(self) -> None:
         first, second = make_premises(self.city_a, 1), make_premises(self.city_a, 2)
         self.add(first, second)
@@ -254,3 +298,7 @@ class ConflictTests(PlanningTestCase):
         self.assertIn("no team", " ".join(caught.exception.messages))
         self.day.refresh_from_db()
         self.assertEqual(self.day.status, ActionDay.Status.PLANNED)
+
+
+def police_titles(partner: Any) -> set[str]:
+    return {competency.title for competency in partner.competencies.all()}
