@@ -60,7 +60,7 @@ from inspections.models import (
     Visit,
 )
 from partners import audit
-from partners.models import AuditEntry, person_of
+from partners.models import AuditEntry, Municipality, person_of
 
 
 @dataclass
@@ -566,20 +566,55 @@ def readable_answers(finding: Finding, reader: Any) -> dict[str, Any]:
     return {name: value for name, value in finding.answers.items() if name not in internal}
 
 
+_FINDING_COLUMNS = written_columns("f", Finding)
+_VISIT_COLUMNS = written_columns("vi", Visit)
+_DAY_COLUMNS = written_columns("d", ActionDay)
+_CITY_COLUMNS = written_columns("m", Municipality)
+_FINDING_VERSION_COLUMNS = written_columns("fv", ChecklistVersion)
+_SUBMISSION_VERSION_COLUMNS = written_columns("sv", ChecklistVersion)
+# Written out, as _SUBMISSION_BY_CLIENT_ID: every photo a device sends asks it. The
+# client_id, the user.
+_SUBMISSION_FOR_USER = f"""
+SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {_VISIT_COLUMNS[1]},
+  {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_FINDING_VERSION_COLUMNS[1]},
+  {_SUBMISSION_VERSION_COLUMNS[1]}
+FROM {Submission._meta.db_table} s
+  INNER JOIN {Finding._meta.db_table} f ON f.id = s.finding_id
+  INNER JOIN {Visit._meta.db_table} vi ON vi.id = f.visit_id
+  INNER JOIN {ActionDay._meta.db_table} d ON d.id = vi.action_day_id
+  INNER JOIN {Municipality._meta.db_table} m ON m.id = d.municipality_id
+  INNER JOIN {ChecklistVersion._meta.db_table} fv ON fv.id = f.template_version_id
+  INNER JOIN {ChecklistVersion._meta.db_table} sv ON sv.id = s.template_version_id
+WHERE s.client_id = %s AND s.user_id = %s
+"""  # noqa: S608
+
+
 def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
-    """The user's own submission (404 for anyone else's, whether or not it exists)."""
-    submission = (
-        Submission.objects.select_related(
-            "finding__visit__action_day__municipality",
-            "finding__template_version",
-            "template_version",
-        )
-        .filter(client_id=client_id, user=user)
-        .order_by()
-        .first()
-    )
-    if submission is None:
+    """The user's own submission (404 for anyone else's, whether or not it exists), with
+    its finding, the finding's visit, day and city, and both checklist versions (their
+    definitions as :func:`version_data` keeps them), in one query."""
+    connection = connections[Submission.objects.db]
+    value = Submission._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBMISSION_FOR_USER, [value, user.pk])
+        row = cursor.fetchone()
+    if row is None:
         raise Problem(404, _("No such submission"))
+    submission, finding, visit, day, city, finding_version, version = written_instances(
+        connection, row, (Submission, _SUBMISSION_COLUMNS), (Finding, _FINDING_COLUMNS),
+        (Visit, _VISIT_COLUMNS), (ActionDay, _DAY_COLUMNS), (Municipality, _CITY_COLUMNS),
+        (ChecklistVersion, _FINDING_VERSION_COLUMNS),
+        (ChecklistVersion, _SUBMISSION_VERSION_COLUMNS),
+    )  # fmt: skip
+    version_data(finding_version)
+    version_data(version)
+    day.municipality = city
+    visit.action_day = day
+    finding.visit = visit
+    finding.template_version = finding_version
+    submission.finding = finding
+    submission.template_version = version
+    assert isinstance(submission, Submission)
     return submission
 
 
