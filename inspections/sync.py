@@ -51,6 +51,7 @@ from inspections.field_access import (
 )
 from inspections.models import (
     ActionDay,
+    ChecklistTemplate,
     ChecklistVersion,
     Evidence,
     Finding,
@@ -257,15 +258,40 @@ def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
 
 
 _SUBMISSION_COLUMNS = written_columns("s", Submission)
+_FINDING_COLUMNS = written_columns("f", Finding)
+_VISIT_COLUMNS = written_columns("vi", Visit)
+_DAY_COLUMNS = written_columns("d", ActionDay)
+_CITY_COLUMNS = written_columns("m", Municipality)
+_FINDING_VERSION_COLUMNS = written_columns("fv", ChecklistVersion)
+_SUBMISSION_VERSION_COLUMNS = written_columns("sv", ChecklistVersion)
+_PREMISES_COLUMNS = written_columns("p", Premises)
+_TEMPLATE_COLUMNS = written_columns("t", ChecklistTemplate)
+_RECORDER = Finding._meta.get_field("recorded_by").related_model
+_RECORDER_COLUMNS = written_columns("u", _RECORDER)
 # Written out, as the visit and checklist checks (see inspections.field_access): every
 # save asks it, and the ORM takes longer to build it than the database to answer it.
+# A new save finds nothing; a replay finds the submission with what its answer shows:
+# the finding, its visit, day, city and premises, its checklist and who saved it last.
 _SUBMISSION_BY_CLIENT_ID = f"""
-SELECT {_SUBMISSION_COLUMNS[1]} FROM {Submission._meta.db_table} s WHERE s.client_id = %s
+SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {_VISIT_COLUMNS[1]},
+  {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_PREMISES_COLUMNS[1]}, {_TEMPLATE_COLUMNS[1]},
+  {_FINDING_VERSION_COLUMNS[1]}, {_RECORDER_COLUMNS[1]}
+FROM {Submission._meta.db_table} s
+  INNER JOIN {Finding._meta.db_table} f ON f.id = s.finding_id
+  INNER JOIN {Visit._meta.db_table} vi ON vi.id = f.visit_id
+  INNER JOIN {ActionDay._meta.db_table} d ON d.id = vi.action_day_id
+  INNER JOIN {Municipality._meta.db_table} m ON m.id = d.municipality_id
+  INNER JOIN {Premises._meta.db_table} p ON p.id = vi.premises_id
+  INNER JOIN {ChecklistTemplate._meta.db_table} t ON t.id = f.template_id
+  INNER JOIN {ChecklistVersion._meta.db_table} fv ON fv.id = f.template_version_id
+  LEFT OUTER JOIN {_RECORDER._meta.db_table} u ON u.id = f.recorded_by_id
+WHERE s.client_id = %s
 """  # noqa: S608
 
 
 def _stored(client_id: uuid.UUID) -> Submission | None:
-    # Most saves are new: this look-up stays small, a replay reads the rest.
+    """The submission stored under ``client_id``, with its finding as a replay answers
+    it, in one query; None when there is none (most saves are new)."""
     connection = connections[Submission.objects.db]
     value = Submission._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     with connection.cursor() as cursor:
@@ -273,7 +299,24 @@ def _stored(client_id: uuid.UUID) -> Submission | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    (submission,) = written_instances(connection, row, (Submission, _SUBMISSION_COLUMNS))
+    submission, finding, visit, day, city, premises, template, version, recorder = (
+        written_instances(
+            connection, row, (Submission, _SUBMISSION_COLUMNS), (Finding, _FINDING_COLUMNS),
+            (Visit, _VISIT_COLUMNS), (ActionDay, _DAY_COLUMNS), (Municipality, _CITY_COLUMNS),
+            (Premises, _PREMISES_COLUMNS), (ChecklistTemplate, _TEMPLATE_COLUMNS),
+            (ChecklistVersion, _FINDING_VERSION_COLUMNS), (_RECORDER, _RECORDER_COLUMNS),
+        )
+    )  # fmt: skip
+    version_data(version)
+    day.municipality = city
+    visit.action_day = day
+    visit.premises = premises
+    finding.visit = visit
+    finding.template = template
+    finding.template_version = version
+    # Nobody when the saver's account is gone (the left join found no row).
+    finding.recorded_by = recorder if recorder.pk is not None else None
+    submission.finding = finding
     assert isinstance(submission, Submission)
     return submission
 
@@ -285,14 +328,7 @@ def _replay(user: Any, submission: Submission) -> Stored:
             _("client_id already used"),
             _("Another submission was stored under this client_id."),
         )
-    finding = Finding.objects.select_related(
-        "visit__action_day__municipality",
-        "visit__premises",
-        "template",
-        "template_version",
-        "recorded_by",
-    ).get(pk=submission.finding_id)
-    return Stored(created=False, finding=finding, submission=submission)
+    return Stored(created=False, finding=submission.finding, submission=submission)
 
 
 def _conflict(finding: Finding | None, base_version: int | None, user: Any) -> Problem:
@@ -566,12 +602,6 @@ def readable_answers(finding: Finding, reader: Any) -> dict[str, Any]:
     return {name: value for name, value in finding.answers.items() if name not in internal}
 
 
-_FINDING_COLUMNS = written_columns("f", Finding)
-_VISIT_COLUMNS = written_columns("vi", Visit)
-_DAY_COLUMNS = written_columns("d", ActionDay)
-_CITY_COLUMNS = written_columns("m", Municipality)
-_FINDING_VERSION_COLUMNS = written_columns("fv", ChecklistVersion)
-_SUBMISSION_VERSION_COLUMNS = written_columns("sv", ChecklistVersion)
 # Written out, as _SUBMISSION_BY_CLIENT_ID: every photo a device sends asks it. The
 # client_id, the user.
 _SUBMISSION_FOR_USER = f"""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from inspections.models import Submission
+from inspections.models import Finding, Submission
 from inspections.sync import Problem, _stored, get_submission_for_user
 from tests.test_sync_api import SyncApiTestCase
 
@@ -30,11 +30,28 @@ class SubmissionReadTests(SyncApiTestCase):
             "template_version",
         ).get(client_id=self.client_id)
 
-    def test_the_client_id_look_up_reads_the_submission_as_the_orm_does(self) -> None:
+    def test_the_client_id_look_up_reads_the_submission_and_finding_as_the_orm_does(self) -> None:
         found = _stored(self.client_id)
         assert found is not None
         self.assertEqual(values(found), values(self.orm))
+        finding = Finding.objects.select_related(
+            "visit__action_day__municipality", "visit__premises", "template", "template_version",
+            "recorded_by",
+        ).get(pk=self.orm.finding_id)  # fmt: skip
+        for path in ("", "visit", "visit.action_day", "visit.action_day.municipality",
+                     "visit.premises", "template", "template_version", "recorded_by"):  # fmt: skip
+            ours, theirs = found.finding, finding
+            for name in filter(None, path.split(".")):
+                ours, theirs = getattr(ours, name), getattr(theirs, name)
+            self.assertEqual(values(ours), values(theirs), path)
         self.assertIsNone(_stored(uuid.uuid4()))
+
+    def test_a_finding_whose_saver_is_gone_is_read_with_nobody(self) -> None:
+        Finding.objects.filter(pk=self.orm.finding_id).update(recorded_by=None)
+        found = _stored(self.client_id)
+        assert found is not None
+        self.assertIsNone(found.finding.recorded_by)
+        self.assertEqual(self.post(self.data).json()["recorded_by"], "")
 
     def test_the_users_submission_comes_with_its_finding_visit_day_and_versions(self) -> None:
         found = get_submission_for_user(self.police_inspector, self.client_id)

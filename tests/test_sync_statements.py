@@ -23,6 +23,7 @@ from inspections.models import (
     FindingAnswer,
     Visit,
 )
+from inspections.sync import person_name
 from partners.models import Competency
 from tests.base import CastTestCase
 from tests.field_fixtures import build_field_day, jpeg_bytes
@@ -44,8 +45,9 @@ SHORT, LONG = 2, 12
 NEW_FINDING = 17
 # An edit also locks and raises the finding, reads its answers, withdraws the signals.
 EDIT = 21
-# A replay: the submission, the finding, the audit row of the read, the missing photos.
-REPLAY = 5
+# A replay: the submission with its finding (one query, the one a new save asks to
+# learn that it is new), the audit row of the read, the missing photos.
+REPLAY = 4
 # The last photo: the submission, the photo, its record, the finding's completeness.
 LAST_PHOTO = 8
 # Over a device token, a new finding of answers that raise nothing and no photo: three
@@ -53,6 +55,9 @@ LAST_PHOTO = 8
 # the checklist with its access check), and four writes in one transaction (the
 # finding, the submission, the answers, the audit row).
 PLAIN_NEW_FINDING_BY_TOKEN = 9
+# Over a device token, a replay of it: the submission with its finding, visit, day,
+# checklist and saver in one query, and the audit row of the read.
+PLAIN_REPLAY_BY_TOKEN = 2
 
 
 SHORT_PHOTOS = [jpeg_bytes("red")]
@@ -209,3 +214,17 @@ class SyncStatementTests(CastTestCase):
         count, response = self.save(self.field.visits[0], self.short, "no", [], headers=bearer)
         self.assertEqual(response.status_code, 201)
         self.assertEqual(count - self.ping(**bearer), PLAIN_NEW_FINDING_BY_TOKEN)
+
+    def test_a_plain_replay_over_a_device_token_reads_once(self) -> None:
+        _token, raw = DeviceToken.issue(self.police_inspector, "tablet")
+        self.client.logout()
+        bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        client_id = str(uuid.uuid4())
+        self.save(self.field.visits[2], self.short, "no", [], headers=bearer)
+        self.save(self.field.visits[0], self.short, "no", [], headers=bearer, client_id=client_id)
+        count, response = self.save(
+            self.field.visits[0], self.short, "no", [], headers=bearer, client_id=client_id
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["recorded_by"], person_name(self.police_inspector))
+        self.assertEqual(count - self.ping(**bearer), PLAIN_REPLAY_BY_TOKEN)
