@@ -26,7 +26,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -110,22 +109,22 @@ class _FindingTaken(Exception):
 @dataclass(frozen=True)
 class VersionData:
     """What a published checklist version says, which never changes (see
-    ``ChecklistVersion.save``): its definition, its questions by name and the indicator
-    (by pk) each indicator question names."""
+    ``ChecklistVersion.save``): its definition and its questions by name."""
 
     definition: dict[str, Any]
     questions: dict[str, dict[str, Any]]
-    indicators: dict[str, int]
 
 
-# Read once per process, by the version's code (a random UUID, never reused).
+# Read once per process, by the version's code (a random UUID, never reused). Only what
+# never changes: the indicators its questions name are looked up at each save, as the
+# catalogue may change through any process of the installation.
 _VERSIONS: dict[uuid.UUID, VersionData] = {}
 _VERSIONS_KEPT = 500
 
 
 def version_data(version: ChecklistVersion) -> VersionData:
-    """The definition and indicators of a published ``version``, read once per process;
-    the version gets its definition (it may come without it)."""
+    """The definition of a published ``version``, read once per process; the version gets
+    its definition (it may come without it)."""
     data = _VERSIONS.get(version.code)
     if data is None:
         if "definition" in version.get_deferred_fields():
@@ -133,26 +132,13 @@ def version_data(version: ChecklistVersion) -> VersionData:
             version.definition = rows.get()[0]
         definition = version.definition
         questions = {str(item["name"]): item for item in definition.get("questions", [])}
-        codes = {item["indicator"] for item in questions.values() if item.get("indicator")}
-        indicators = dict(
-            Indicator.objects.filter(code__in=codes).order_by().values_list("code", "pk")
-        )
-        data = VersionData(definition, questions, indicators)
+        data = VersionData(definition, questions)
         if version.status == ChecklistVersion.Status.PUBLISHED:
             if len(_VERSIONS) >= _VERSIONS_KEPT:
                 _VERSIONS.clear()
             _VERSIONS[version.code] = data
     version.definition = data.definition
     return data
-
-
-def _forget_indicators(**kwargs: Any) -> None:
-    # An indicator added, renamed or removed here: read the versions' indicators again.
-    _VERSIONS.clear()
-
-
-post_save.connect(_forget_indicators, sender=Indicator, dispatch_uid="sync-forget-indicators")
-post_delete.connect(_forget_indicators, sender=Indicator, dispatch_uid="sync-forget-indicators")
 
 
 def submit(
@@ -449,7 +435,13 @@ def answer_rows(visit: Visit, data: VersionData, answers: dict[str, Any]) -> lis
     """One unsaved row per answer with its sharing level, indicator and legal reference,
     the legal reference as the official documents print it: in the municipality's
     language and law."""
-    questions, indicators = data.questions, data.indicators
+    questions = data.questions
+    named = {questions[name].get("indicator") for name in answers} - {None, ""}
+    indicators = (
+        dict(Indicator.objects.filter(code__in=named).order_by().values_list("code", "pk"))
+        if named
+        else {}
+    )
     municipality = visit.action_day.municipality
     language, jurisdictions = municipality.language, municipality.jurisdictions()
     return [

@@ -36,25 +36,27 @@ SHORT, LONG = 2, 12
 # counts two statements (a savepoint in a test, BEGIN and COMMIT outside).
 #
 # A new finding: the submission's client_id, the visit with its day, city and premises,
-# and the checklist version with its access check (one query); then, in one transaction,
+# the checklist version with its access check (one query), the indicators its answered
+# questions name (read at each save: another process may have changed the catalogue);
+# then, in one transaction,
 # the photos already stored, the finding, the submission, the signals and their
 # indicators, the answers, the premises' risk (read the premises, their signals and
 # indicators, write the scores), the audit row; then who holds the missing photos.
 # The person behind the sign-in is read once, counted here as the session's no-op does
 # not read it (over a device token it comes with the token).
-NEW_FINDING = 17
+NEW_FINDING = 18
 # An edit also locks and raises the finding, reads its answers, withdraws the signals.
-EDIT = 21
+EDIT = 22
 # A replay: the submission with its finding (one query, the one a new save asks to
 # learn that it is new), the audit row of the read, the missing photos.
 REPLAY = 4
 # The last photo: the submission, the photo, its record, the finding's completeness.
 LAST_PHOTO = 8
-# Over a device token, a new finding of answers that raise nothing and no photo: three
+# Over a device token, a new finding of answers that raise nothing and no photo: four
 # reads beyond the no-op's token, with its user and person (the client_id, the visit,
-# the checklist with its access check), and four writes in one transaction (the
-# finding, the submission, the answers, the audit row).
-PLAIN_NEW_FINDING_BY_TOKEN = 9
+# the checklist with its access check, the indicators its questions name), and four
+# writes in one transaction (the finding, the submission, the answers, the audit row).
+PLAIN_NEW_FINDING_BY_TOKEN = 10
 # Over a device token, a replay of it: the submission with its finding, visit, day,
 # checklist and saver in one query, and the audit row of the read.
 PLAIN_REPLAY_BY_TOKEN = 2
@@ -154,8 +156,8 @@ class SyncStatementTests(CastTestCase):
         return short, long
 
     def warm_up(self) -> None:
-        # Whatever a process reads once is not counted: a version's definition and
-        # indicators are read at its first save.
+        # Whatever a process reads once is not counted: a version's definition is read
+        # at its first save.
         self.save(self.field.visits[2], self.short, "no", [])
         self.save(self.field.visits[3], self.long, "no", [])
 
@@ -206,7 +208,7 @@ class SyncStatementTests(CastTestCase):
         self.assertEqual(long, short)
         self.assertEqual(short - self.ping(), LAST_PHOTO)
 
-    def test_a_plain_save_over_a_device_token_reads_four_times(self) -> None:
+    def test_a_plain_save_over_a_device_token_reads_five_times(self) -> None:
         _token, raw = DeviceToken.issue(self.police_inspector, "tablet")
         self.client.logout()
         bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
