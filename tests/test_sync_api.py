@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import uuid
 from datetime import timedelta
@@ -11,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
+from PIL import Image
 
 from gis.models import Signal
 from inspections.models import (
@@ -313,6 +315,34 @@ class PhotoTests(SyncApiTestCase):
         self.assertEqual(response.json()["title"], "Not a photo")
         self.assertFalse(Evidence.objects.exists())
 
+    def test_a_photo_cut_short_in_transfer_is_refused(self) -> None:
+        """A JPEG whose end was lost still opens and tells its size: only decoding it
+        whole shows that its picture is incomplete."""
+        whole = large_jpeg()
+        cut = whole[: len(whole) * 2 // 3]
+        sha = hashlib.sha256(cut).hexdigest()
+        self.data = self.payload(
+            template_version=str(self.social_version.code),
+            answers=SOCIAL_ANSWERS | {"documents": [sha]},
+            visit=str(self.field.visits[1].code),
+        )
+        self.post(self.data, user=self.social_inspector)
+        response = self.put_photo(self.data["client_id"], cut)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["title"], "Not a photo")
+        self.assertFalse(Evidence.objects.exists())
+        # The whole photo is taken, at its full size.
+        whole_sha = hashlib.sha256(whole).hexdigest()
+        self.data = self.payload(
+            template_version=str(self.social_version.code),
+            answers=SOCIAL_ANSWERS | {"documents": [whole_sha]},
+            visit=str(self.field.visits[2].code),
+        )
+        self.assertEqual(self.post(self.data, user=self.social_inspector).status_code, 201)
+        self.assertEqual(self.put_photo(self.data["client_id"], whole).status_code, 201)
+        evidence = Evidence.objects.get()
+        self.assertEqual((evidence.width, evidence.height), (1600, 1200))
+
     @override_settings(EVIDENCE_MAX_BYTES=500)
     def test_a_photo_over_the_size_limit_is_refused(self) -> None:
         response = self.put_photo(self.data["client_id"], self.photo)
@@ -483,3 +513,11 @@ class VisitOutcomeTests(SyncApiTestCase):
 
     def test_other_teams_visit_is_refused(self) -> None:
         self.assertEqual(self.outcome("start", self.field.other_visit).status_code, 403)
+
+
+def large_jpeg() -> bytes:
+    """A camera-sized JPEG with detail in every block (noise compresses poorly)."""
+    noise = Image.effect_noise((1600, 1200), 64).convert("RGB")
+    stream = io.BytesIO()
+    noise.save(stream, format="JPEG", quality=85)
+    return stream.getvalue()
