@@ -254,6 +254,14 @@ _PREMISES_COLUMNS = written_columns("p", Premises)
 _TEMPLATE_COLUMNS = written_columns("t", ChecklistTemplate)
 _RECORDER = Finding._meta.get_field("recorded_by").related_model
 _RECORDER_COLUMNS = written_columns("u", _RECORDER)
+# A submission, its finding, the finding's visit, day and city: the start of the
+# written-out reads below.
+_SUBMISSION_TO_CITY = f"""FROM {Submission._meta.db_table} s
+  INNER JOIN {Finding._meta.db_table} f ON f.id = s.finding_id
+  INNER JOIN {Visit._meta.db_table} vi ON vi.id = f.visit_id
+  INNER JOIN {ActionDay._meta.db_table} d ON d.id = vi.action_day_id
+  INNER JOIN {Municipality._meta.db_table} m ON m.id = d.municipality_id
+"""  # noqa: S608
 # Written out, as the visit and checklist checks (see inspections.field_access): every
 # save asks it, and the ORM takes longer to build it than the database to answer it.
 # A new save finds nothing; a replay finds the submission with what its answer shows:
@@ -262,11 +270,7 @@ _SUBMISSION_BY_CLIENT_ID = f"""
 SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {_VISIT_COLUMNS[1]},
   {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_PREMISES_COLUMNS[1]}, {_TEMPLATE_COLUMNS[1]},
   {_FINDING_VERSION_COLUMNS[1]}, {_RECORDER_COLUMNS[1]}
-FROM {Submission._meta.db_table} s
-  INNER JOIN {Finding._meta.db_table} f ON f.id = s.finding_id
-  INNER JOIN {Visit._meta.db_table} vi ON vi.id = f.visit_id
-  INNER JOIN {ActionDay._meta.db_table} d ON d.id = vi.action_day_id
-  INNER JOIN {Municipality._meta.db_table} m ON m.id = d.municipality_id
+{_SUBMISSION_TO_CITY}
   INNER JOIN {Premises._meta.db_table} p ON p.id = vi.premises_id
   INNER JOIN {ChecklistTemplate._meta.db_table} t ON t.id = f.template_id
   INNER JOIN {ChecklistVersion._meta.db_table} fv ON fv.id = f.template_version_id
@@ -600,11 +604,7 @@ _SUBMISSION_FOR_USER = f"""
 SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {_VISIT_COLUMNS[1]},
   {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_FINDING_VERSION_COLUMNS[1]},
   {_SUBMISSION_VERSION_COLUMNS[1]}
-FROM {Submission._meta.db_table} s
-  INNER JOIN {Finding._meta.db_table} f ON f.id = s.finding_id
-  INNER JOIN {Visit._meta.db_table} vi ON vi.id = f.visit_id
-  INNER JOIN {ActionDay._meta.db_table} d ON d.id = vi.action_day_id
-  INNER JOIN {Municipality._meta.db_table} m ON m.id = d.municipality_id
+{_SUBMISSION_TO_CITY}
   INNER JOIN {ChecklistVersion._meta.db_table} fv ON fv.id = f.template_version_id
   INNER JOIN {ChecklistVersion._meta.db_table} sv ON sv.id = s.template_version_id
 WHERE s.client_id = %s AND s.user_id = %s
