@@ -315,9 +315,10 @@ class PhotoTests(SyncApiTestCase):
         self.assertEqual(response.json()["title"], "Not a photo")
         self.assertFalse(Evidence.objects.exists())
 
-    def test_a_photo_cut_short_in_transfer_is_refused(self) -> None:
-        """A JPEG whose end was lost still opens and tells its size: only decoding it
-        whole shows that its picture is incomplete."""
+    def test_a_photo_cut_short_is_refused(self) -> None:
+        """A JPEG whose end was lost on the device (its name is the hash of what is
+        left) still opens and tells its size: only decoding it whole shows that its
+        picture is incomplete."""
         whole = large_jpeg()
         cut = whole[: len(whole) * 2 // 3]
         sha = hashlib.sha256(cut).hexdigest()
