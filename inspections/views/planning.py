@@ -108,7 +108,7 @@ def plan_visits(action_day: ActionDay) -> QuerySet[Visit]:
     tasks = VisitTask.objects.select_related("competency", "partner")
     return (
         action_day.visits.select_related("premises__sector", "team", "entry_partner")
-        # A row names its premises; their outline is the map's, read apart.
+        # A row names its premises: it needs neither their outline nor their search key.
         .defer("premises__footprint", "premises__search_key")
         .prefetch_related(Prefetch("tasks", queryset=tasks))
         .order_by("team__name", "route_order", "premises__address")
