@@ -17,6 +17,8 @@ from partners.models import Municipality, Partner, Person, Role, SharingProtocol
 
 
 def visible_municipalities(user: Any) -> QuerySet[Municipality]:
+    # The field sync's written-out statements repeat this rule (inspections.field_access,
+    # held to it by tests/test_field_team_visit.py): change both together.
     if not user.is_authenticated:
         return Municipality.objects.none()
     if user.is_superuser:
