@@ -189,8 +189,8 @@ def team_visit_for(user: Any, visit_code: Any) -> Visit | None:
     if row is None:
         return None
     visit, day, city, premises = written_instances(
-        connection, row, (Visit, _VISIT_COLUMNS), (ActionDay, _DAY_COLUMNS),
-        (Municipality, _CITY_COLUMNS), (Premises, _PREMISES_COLUMNS),
+        connection, row, (Visit, VISIT_COLUMNS), (ActionDay, DAY_COLUMNS),
+        (Municipality, CITY_COLUMNS), (Premises, PREMISES_COLUMNS),
     )  # fmt: skip
     day.municipality = city
     visit.action_day = day
@@ -267,7 +267,7 @@ def written_columns(alias: str, model: Any) -> tuple[list[str], str]:
 
 
 _VERSION_COLUMNS = written_columns("v", ChecklistVersion)
-_TEMPLATE_COLUMNS = written_columns("t", ChecklistTemplate)
+TEMPLATE_COLUMNS = written_columns("t", ChecklistTemplate)
 _COMPETENCY_COLUMNS = written_columns("c", Competency)
 
 # One statement, written out: the ORM takes longer to build it than the database to run
@@ -275,7 +275,7 @@ _COMPETENCY_COLUMNS = written_columns("c", Competency)
 # trafficking code, the visit, the partner, the city, the partner, the published status;
 # the visit, the partner; the premises' sector; the version's code.
 _CHECKLIST_AT_VISIT = f"""
-SELECT {_VERSION_COLUMNS[1]}, {_TEMPLATE_COLUMNS[1]}, {_COMPETENCY_COLUMNS[1]},
+SELECT {_VERSION_COLUMNS[1]}, {TEMPLATE_COLUMNS[1]}, {_COMPETENCY_COLUMNS[1]},
   (SELECT r.id FROM {ChecklistTemplate._meta.db_table} r
      INNER JOIN {Competency._meta.db_table} rc ON rc.id = r.competency_id
    WHERE COALESCE(r.adapted_from_id, r.id) = COALESCE(t.adapted_from_id, t.id)
@@ -336,7 +336,7 @@ def checklist_at_visit(
         return None
     found, template, competency = written_instances(
         connection, row[:-4], (ChecklistVersion, _VERSION_COLUMNS),
-        (ChecklistTemplate, _TEMPLATE_COLUMNS), (Competency, _COMPETENCY_COLUMNS),
+        (ChecklistTemplate, TEMPLATE_COLUMNS), (Competency, _COMPETENCY_COLUMNS),
     )  # fmt: skip
     assert isinstance(found, ChecklistVersion) and isinstance(template, ChecklistTemplate)
     assert isinstance(competency, Competency)
@@ -393,10 +393,11 @@ def _converters(model: Any, names: tuple[str, ...], connection: Any) -> list[lis
     return found
 
 
-_VISIT_COLUMNS = written_columns("vi", Visit)
-_DAY_COLUMNS = written_columns("d", ActionDay)
-_CITY_COLUMNS = written_columns("m", Municipality)
-_PREMISES_COLUMNS = written_columns("p", Premises)
+# Also the start of the field sync's written-out reads (inspections.sync).
+VISIT_COLUMNS = written_columns("vi", Visit)
+DAY_COLUMNS = written_columns("d", ActionDay)
+CITY_COLUMNS = written_columns("m", Municipality)
+PREMISES_COLUMNS = written_columns("p", Premises)
 # The statuses of days whose team visits a writer finds: a participant's (see
 # inspections.access.team_visits) that a writer reads (see team_visit_for).
 _TEAM_VISIT_STATUSES = [
@@ -408,7 +409,7 @@ _TEAM_VISIT_STATUSES = [
 # One statement, written out as _CHECKLIST_AT_VISIT: the visit's code, the user (lead),
 # the user (member), the statuses; then, unless a superuser, the user (of the cities).
 _TEAM_VISIT = f"""
-SELECT {_VISIT_COLUMNS[1]}, {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_PREMISES_COLUMNS[1]}
+SELECT {VISIT_COLUMNS[1]}, {DAY_COLUMNS[1]}, {CITY_COLUMNS[1]}, {PREMISES_COLUMNS[1]}
 FROM {Visit._meta.db_table} vi
   INNER JOIN {Team._meta.db_table} tm ON tm.id = vi.team_id
   INNER JOIN {ActionDay._meta.db_table} d ON d.id = vi.action_day_id

@@ -40,6 +40,11 @@ from inspections.checklists.definition import (
     photos_in,
 )
 from inspections.field_access import (
+    CITY_COLUMNS,
+    DAY_COLUMNS,
+    PREMISES_COLUMNS,
+    TEMPLATE_COLUMNS,
+    VISIT_COLUMNS,
     checklist_at_visit,
     late_detail,
     late_refusal,
@@ -245,17 +250,12 @@ def refuse_late(user: Any, visit: Visit, recorded_at: datetime) -> None:
 
 _SUBMISSION_COLUMNS = written_columns("s", Submission)
 _FINDING_COLUMNS = written_columns("f", Finding)
-_VISIT_COLUMNS = written_columns("vi", Visit)
-_DAY_COLUMNS = written_columns("d", ActionDay)
-_CITY_COLUMNS = written_columns("m", Municipality)
 _FINDING_VERSION_COLUMNS = written_columns("fv", ChecklistVersion)
 _SUBMISSION_VERSION_COLUMNS = written_columns("sv", ChecklistVersion)
-_PREMISES_COLUMNS = written_columns("p", Premises)
-_TEMPLATE_COLUMNS = written_columns("t", ChecklistTemplate)
 _RECORDER = Finding._meta.get_field("recorded_by").related_model
 _RECORDER_COLUMNS = written_columns("u", _RECORDER)
 # A submission, its finding, the finding's visit, day and city: the start of the
-# written-out reads below.
+# written-out reads below, which select their columns first (see _read_submission).
 _SUBMISSION_TO_CITY = f"""FROM {Submission._meta.db_table} s
   INNER JOIN {Finding._meta.db_table} f ON f.id = s.finding_id
   INNER JOIN {Visit._meta.db_table} vi ON vi.id = f.visit_id
@@ -267,8 +267,8 @@ _SUBMISSION_TO_CITY = f"""FROM {Submission._meta.db_table} s
 # A new save finds nothing; a replay finds the submission with what its answer shows:
 # the finding, its visit, day, city and premises, its checklist and who saved it last.
 _SUBMISSION_BY_CLIENT_ID = f"""
-SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {_VISIT_COLUMNS[1]},
-  {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_PREMISES_COLUMNS[1]}, {_TEMPLATE_COLUMNS[1]},
+SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {VISIT_COLUMNS[1]},
+  {DAY_COLUMNS[1]}, {CITY_COLUMNS[1]}, {PREMISES_COLUMNS[1]}, {TEMPLATE_COLUMNS[1]},
   {_FINDING_VERSION_COLUMNS[1]}, {_RECORDER_COLUMNS[1]}
 {_SUBMISSION_TO_CITY}
   INNER JOIN {Premises._meta.db_table} p ON p.id = vi.premises_id
@@ -279,24 +279,36 @@ WHERE s.client_id = %s
 """  # noqa: S608
 
 
-def _stored(client_id: uuid.UUID) -> Submission | None:
-    """The submission stored under ``client_id``, with its finding as a replay answers
-    it, in one query; None when there is none (most saves are new)."""
+def _read_submission(
+    sql: str, client_id: uuid.UUID, params: list[Any], *more: tuple[Any, tuple[list[str], str]]
+) -> list[Any] | None:
+    """Run a written-out read of the submission stored under ``client_id`` (``params``
+    follow it): the submission, its finding, visit, day and city, then the instances of
+    ``more``; None when it finds nothing."""
     connection = connections[Submission.objects.db]
     value = Submission._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     with connection.cursor() as cursor:
-        cursor.execute(_SUBMISSION_BY_CLIENT_ID, [value])
+        cursor.execute(sql, [value, *params])
         row = cursor.fetchone()
     if row is None:
         return None
-    submission, finding, visit, day, city, premises, template, version, recorder = (
-        written_instances(
-            connection, row, (Submission, _SUBMISSION_COLUMNS), (Finding, _FINDING_COLUMNS),
-            (Visit, _VISIT_COLUMNS), (ActionDay, _DAY_COLUMNS), (Municipality, _CITY_COLUMNS),
-            (Premises, _PREMISES_COLUMNS), (ChecklistTemplate, _TEMPLATE_COLUMNS),
-            (ChecklistVersion, _FINDING_VERSION_COLUMNS), (_RECORDER, _RECORDER_COLUMNS),
-        )
+    return written_instances(
+        connection, row, (Submission, _SUBMISSION_COLUMNS), (Finding, _FINDING_COLUMNS),
+        (Visit, VISIT_COLUMNS), (ActionDay, DAY_COLUMNS), (Municipality, CITY_COLUMNS), *more,
     )  # fmt: skip
+
+
+def _stored(client_id: uuid.UUID) -> Submission | None:
+    """The submission stored under ``client_id``, with its finding as a replay answers
+    it, in one query; None when there is none (most saves are new)."""
+    found = _read_submission(
+        _SUBMISSION_BY_CLIENT_ID, client_id, [],
+        (Premises, PREMISES_COLUMNS), (ChecklistTemplate, TEMPLATE_COLUMNS),
+        (ChecklistVersion, _FINDING_VERSION_COLUMNS), (_RECORDER, _RECORDER_COLUMNS),
+    )  # fmt: skip
+    if found is None:
+        return None
+    submission, finding, visit, day, city, premises, template, version, recorder = found
     version_data(version)
     day.municipality = city
     visit.action_day = day
@@ -601,8 +613,8 @@ def readable_answers(finding: Finding, reader: Any) -> dict[str, Any]:
 # Written out, as _SUBMISSION_BY_CLIENT_ID: every photo a device sends asks it. The
 # client_id, the user.
 _SUBMISSION_FOR_USER = f"""
-SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {_VISIT_COLUMNS[1]},
-  {_DAY_COLUMNS[1]}, {_CITY_COLUMNS[1]}, {_FINDING_VERSION_COLUMNS[1]},
+SELECT {_SUBMISSION_COLUMNS[1]}, {_FINDING_COLUMNS[1]}, {VISIT_COLUMNS[1]},
+  {DAY_COLUMNS[1]}, {CITY_COLUMNS[1]}, {_FINDING_VERSION_COLUMNS[1]},
   {_SUBMISSION_VERSION_COLUMNS[1]}
 {_SUBMISSION_TO_CITY}
   INNER JOIN {ChecklistVersion._meta.db_table} fv ON fv.id = f.template_version_id
@@ -615,19 +627,14 @@ def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
     """The user's own submission (404 for anyone else's, whether or not it exists), with
     its finding, the finding's visit, day and city, and both checklist versions (their
     definitions as :func:`version_data` keeps them), in one query."""
-    connection = connections[Submission.objects.db]
-    value = Submission._meta.get_field("client_id").get_db_prep_value(client_id, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_SUBMISSION_FOR_USER, [value, user.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Problem(404, _("No such submission"))
-    submission, finding, visit, day, city, finding_version, version = written_instances(
-        connection, row, (Submission, _SUBMISSION_COLUMNS), (Finding, _FINDING_COLUMNS),
-        (Visit, _VISIT_COLUMNS), (ActionDay, _DAY_COLUMNS), (Municipality, _CITY_COLUMNS),
+    found = _read_submission(
+        _SUBMISSION_FOR_USER, client_id, [user.pk],
         (ChecklistVersion, _FINDING_VERSION_COLUMNS),
         (ChecklistVersion, _SUBMISSION_VERSION_COLUMNS),
     )  # fmt: skip
+    if found is None:
+        raise Problem(404, _("No such submission"))
+    submission, finding, visit, day, city, finding_version, version = found
     version_data(finding_version)
     version_data(version)
     day.municipality = city
