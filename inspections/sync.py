@@ -283,8 +283,8 @@ def _read_submission(
     sql: str, client_id: uuid.UUID, params: list[Any], *more: tuple[Any, tuple[list[str], str]]
 ) -> list[Any] | None:
     """Run a written-out read of the submission stored under ``client_id`` (``params``
-    follow it): the submission, its finding, visit, day and city, then the instances of
-    ``more``; None when it finds nothing."""
+    follow it): the submission, linked to its finding, visit, day and city, then those
+    four, then the instances of ``more``; None when it finds nothing."""
     connection = connections[Submission.objects.db]
     value = Submission._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     with connection.cursor() as cursor:
@@ -292,10 +292,16 @@ def _read_submission(
         row = cursor.fetchone()
     if row is None:
         return None
-    return written_instances(
+    found = written_instances(
         connection, row, (Submission, _SUBMISSION_COLUMNS), (Finding, _FINDING_COLUMNS),
         (Visit, VISIT_COLUMNS), (ActionDay, DAY_COLUMNS), (Municipality, CITY_COLUMNS), *more,
     )  # fmt: skip
+    submission, finding, visit, day, city = found[:5]
+    day.municipality = city
+    visit.action_day = day
+    finding.visit = visit
+    submission.finding = finding
+    return found
 
 
 def _stored(client_id: uuid.UUID) -> Submission | None:
@@ -308,17 +314,13 @@ def _stored(client_id: uuid.UUID) -> Submission | None:
     )  # fmt: skip
     if found is None:
         return None
-    submission, finding, visit, day, city, premises, template, version, recorder = found
+    submission, finding, visit, _day, _city, premises, template, version, recorder = found
     version_data(version)
-    day.municipality = city
-    visit.action_day = day
     visit.premises = premises
-    finding.visit = visit
     finding.template = template
     finding.template_version = version
     # Nobody when the saver's account is gone (the left join found no row).
     finding.recorded_by = recorder if recorder.pk is not None else None
-    submission.finding = finding
     assert isinstance(submission, Submission)
     return submission
 
@@ -634,14 +636,10 @@ def get_submission_for_user(user: Any, client_id: uuid.UUID) -> Submission:
     )  # fmt: skip
     if found is None:
         raise Problem(404, _("No such submission"))
-    submission, finding, visit, day, city, finding_version, version = found
+    submission, finding, _visit, _day, _city, finding_version, version = found
     version_data(finding_version)
     version_data(version)
-    day.municipality = city
-    visit.action_day = day
-    finding.visit = visit
     finding.template_version = finding_version
-    submission.finding = finding
     submission.template_version = version
     assert isinstance(submission, Submission)
     return submission
