@@ -295,6 +295,15 @@ class PhotoTests(SyncApiTestCase):
         self.assertEqual(self.put_photo(self.data["client_id"], self.png).status_code, 201)
         self.assertTrue(Finding.objects.get().is_complete)
 
+    def save_documents(self, photo: bytes, visit: Any) -> Any:
+        """The social inspector's save at ``visit`` whose documents are ``photo``."""
+        self.data = self.payload(
+            template_version=str(self.social_version.code),
+            answers=SOCIAL_ANSWERS | {"documents": [hashlib.sha256(photo).hexdigest()]},
+            visit=str(visit.code),
+        )
+        return self.post(self.data, user=self.social_inspector)
+
     def test_hash_mismatch_is_refused(self) -> None:
         response = self.put_photo(self.data["client_id"], jpeg_bytes("green"), sha=self.sha)
         self.assertEqual(response.status_code, 400)
@@ -303,13 +312,7 @@ class PhotoTests(SyncApiTestCase):
 
     def test_a_file_that_is_not_an_image_is_refused(self) -> None:
         data = b"%PDF-1.4 not a photo"
-        sha = hashlib.sha256(data).hexdigest()
-        self.data = self.payload(
-            template_version=str(self.social_version.code),
-            answers=SOCIAL_ANSWERS | {"documents": [sha]},
-            visit=str(self.field.visits[1].code),
-        )
-        self.post(self.data, user=self.social_inspector)
+        self.save_documents(data, self.field.visits[1])
         response = self.put_photo(self.data["client_id"], data)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["title"], "Not a photo")
@@ -321,25 +324,13 @@ class PhotoTests(SyncApiTestCase):
         picture is incomplete."""
         whole = large_jpeg()
         cut = whole[: len(whole) * 2 // 3]
-        sha = hashlib.sha256(cut).hexdigest()
-        self.data = self.payload(
-            template_version=str(self.social_version.code),
-            answers=SOCIAL_ANSWERS | {"documents": [sha]},
-            visit=str(self.field.visits[1].code),
-        )
-        self.post(self.data, user=self.social_inspector)
+        self.save_documents(cut, self.field.visits[1])
         response = self.put_photo(self.data["client_id"], cut)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["title"], "Not a photo")
         self.assertFalse(Evidence.objects.exists())
         # The whole photo is taken, at its full size.
-        whole_sha = hashlib.sha256(whole).hexdigest()
-        self.data = self.payload(
-            template_version=str(self.social_version.code),
-            answers=SOCIAL_ANSWERS | {"documents": [whole_sha]},
-            visit=str(self.field.visits[2].code),
-        )
-        self.assertEqual(self.post(self.data, user=self.social_inspector).status_code, 201)
+        self.assertEqual(self.save_documents(whole, self.field.visits[2]).status_code, 201)
         self.assertEqual(self.put_photo(self.data["client_id"], whole).status_code, 201)
         evidence = Evidence.objects.get()
         self.assertEqual((evidence.width, evidence.height), (1600, 1200))
