@@ -433,12 +433,15 @@ def fit_tasks_to_team(visit: Visit, team: Team) -> None:
         .distinct()
         .values_list("pk", flat=True)
     )
+    held: dict[int, list[int]] = {partner: [] for partner in in_team}
+    for partner, competency in Partner.competencies.through.objects.filter(
+        partner__in=in_team
+    ).values_list("partner", "competency"):
+        held[partner].append(competency)
     holder_of: dict[int, int] = {}
-    held = Partner.competencies.through.objects.filter(partner__in=in_team)
-    for partner, competency in sorted(
-        held.values_list("partner", "competency"), key=lambda pair: in_team.index(pair[0])
-    ):
-        holder_of.setdefault(competency, partner)
+    for partner in in_team:
+        for competency in held[partner]:
+            holder_of.setdefault(competency, partner)
     for task in visit.tasks.exclude(partner__in=in_team):
         if task.competency_id in holder_of:
             task.partner_id = holder_of[task.competency_id]
