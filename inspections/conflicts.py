@@ -48,10 +48,16 @@ VISIT_FIELDS = (
 )
 
 
-def read_staffing(action_day: ActionDay) -> Staffing:
+def read_staffing(action_day: ActionDay, teams: list[Team] | None = None) -> Staffing:
+    """``teams``: the day's teams, when the caller has read them already."""
     team_names: dict[int, str] = {}
     people_of: dict[int, set[int]] = {}
-    for pk, name, lead in action_day.teams.values_list("pk", "name", "lead"):
+    rows = (
+        action_day.teams.values_list("pk", "name", "lead")
+        if teams is None
+        else [(team.pk, team.name, team.lead_id) for team in teams]
+    )
+    for pk, name, lead in rows:
         team_names[pk] = name
         people_of[pk] = {lead} if lead else set()
     for team, member in Team.members.through.objects.filter(
@@ -74,10 +80,12 @@ def find_conflicts(
     action_day: ActionDay,
     visits: list[Visit] | None = None,
     partners: list[Partner] | None = None,
+    teams: list[Team] | None = None,
 ) -> list[Conflict]:
-    """Every conflict of the plan. ``visits``: all the day's visits, and ``partners``:
-    the day's partners by short name, when the caller has read them already."""
-    staffing = read_staffing(action_day)
+    """Every conflict of the plan. ``visits``: all the day's visits, ``partners``: the
+    day's partners by short name, and ``teams``: its teams, when the caller has read
+    them already."""
+    staffing = read_staffing(action_day, teams)
     if visits is None:
         visits = conflict_visits(action_day)
     if partners is None:

@@ -124,9 +124,10 @@ def plan_teams(action_day: ActionDay) -> QuerySet[Team]:
 
 def rows_context(action_day: ActionDay, visits: list[Visit], teams: list[Team]) -> dict[str, Any]:
     """What every visit row needs besides its visit: conflicts (of all the day's
-    ``visits``), its forms' addresses and its team, check and partner menus."""
+    ``visits`` and ``teams``), its forms' addresses and its team, check and partner
+    menus."""
     participating = list(action_day.partners.order_by("short_name"))
-    conflicts = find_conflicts(action_day, visits, participating)
+    conflicts = find_conflicts(action_day, visits, participating, teams)
     competencies = Competency.objects.applying_to(action_day.municipality)
     return {
         "action_day": action_day,
